@@ -1,0 +1,21 @@
+import type { ListReply, ListRequest, ScanStatus, TrackInfo } from '../../src-shared/protocol/index.js';
+
+/** A track as the server holds it: what clients see, plus where it lies on disk. */
+export interface TrackRecord extends TrackInfo {
+  /** Absolute, real path inside the library root. Never sent to clients. */
+  absPath: string;
+}
+
+export interface Artwork {
+  mime: string;
+  image: Uint8Array;
+}
+
+/** What sessions need from the music library; the implementation owns scanning, the index and search. */
+export interface Library {
+  list(req: ListRequest): ListReply;
+  get(id: string): TrackRecord | undefined;
+  artwork(id: string): Promise<Artwork | null>;
+  scanStatus(): ScanStatus;
+  close(): Promise<void>;
+}

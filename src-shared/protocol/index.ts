@@ -1,0 +1,10 @@
+export * from './constants.js';
+export * from './crc32.js';
+export * from './frame.js';
+export * from './serializer.js';
+export * from './decoder.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './payloads.js';
+export * from './media.js';
+export * as build from './builders.js';

@@ -1,0 +1,143 @@
+/** The JSON payloads of ATP/1, one interface per message. docs/PROTOCOL.md describes each field. */
+
+export interface LoginRequest {
+  /** Account name; with `password`. */
+  user?: string;
+  password?: string;
+  /** Shared secret of a server started in token mode (the desktop app's local server). */
+  token?: string;
+  /** Free text naming the client, for the server's log. */
+  client?: string;
+  /** How many tracks the reply's first library page holds (default 50, at most 500). */
+  pageSize?: number;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  protocol: number;
+}
+
+export interface ServerLimits {
+  maxPayload: number;
+  maxStreams: number;
+  idleTimeoutMs: number;
+}
+
+export interface LoginReply {
+  uid: number;
+  user: string;
+  server: ServerInfo;
+  limits: ServerLimits;
+  library: ListReply;
+}
+
+export type SortKey = 'title' | 'artist' | 'album' | 'path' | 'duration' | 'added';
+export const SORT_KEYS: readonly SortKey[] = ['title', 'artist', 'album', 'path', 'duration', 'added'];
+
+export interface ListRequest {
+  offset?: number;
+  limit?: number;
+  sort?: SortKey;
+  order?: 'asc' | 'desc';
+  /** Words that must all occur in title, artist or album; case- and accent-insensitive. */
+  query?: string;
+}
+
+export interface TrackInfo {
+  /** Stable across restarts and rescans. */
+  id: string;
+  /** Path relative to the library root, with '/' separators. */
+  path: string;
+  title: string;
+  artist: string | null;
+  album: string | null;
+  albumArtist: string | null;
+  trackNo: number | null;
+  discNo: number | null;
+  year: number | null;
+  genre: string | null;
+  durationMs: number | null;
+  codec: string;
+  sampleRate: number | null;
+  channels: number | null;
+  bitsPerSample: number | null;
+  playable: boolean;
+  /** Why a track cannot be played; present when playable is false. */
+  reason?: string;
+  artwork: boolean;
+}
+
+export interface ScanStatus {
+  state: 'idle' | 'scanning';
+  scanned: number;
+  total: number;
+}
+
+export interface ListReply {
+  total: number;
+  offset: number;
+  tracks: TrackInfo[];
+  scan: ScanStatus;
+}
+
+export interface ArtworkRequest {
+  track: string;
+}
+
+export interface SetupRequest {
+  track: string;
+  /** Initial flow-control window in bytes of PCM. */
+  window: number;
+  /** Ask for a CRC-32 on every DATA frame of this stream. */
+  checksum?: boolean;
+}
+
+export type SampleFormat = 's16le';
+
+export interface StreamFormat {
+  sampleRate: number;
+  channels: number;
+  sampleFormat: SampleFormat;
+  /** channels × bytes per sample. */
+  bytesPerFrame: number;
+  totalFrames: number;
+  durationMs: number;
+}
+
+export interface SetupReply {
+  track: string;
+  format: StreamFormat;
+  checksum: boolean;
+}
+
+export interface PlayRequest {
+  /** Start here; absent = resume where the stream paused. */
+  positionMs?: number;
+  /** Replace the flow-control window: the data of earlier epochs no longer counts. */
+  window?: number;
+}
+
+export interface PlayReply {
+  epoch: number;
+  startFrame: number;
+  positionMs: number;
+}
+
+export interface PauseReply {
+  /** The next sample frame the server would have sent. */
+  frame: number;
+  positionMs: number;
+}
+
+export interface EndNotice {
+  epoch: number;
+  totalFrames: number;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  /** The request this error answers; absent for errors that answer no request (idle timeout, shutdown). */
+  request?: { type: number; func: number };
+}

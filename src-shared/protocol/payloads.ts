@@ -1,0 +1,128 @@
+import { AtpError } from './errors.js';
+import {
+  SORT_KEYS,
+  type ArtworkRequest,
+  type ListRequest,
+  type LoginRequest,
+  type PlayRequest,
+  type SetupRequest,
+  type SortKey,
+} from './messages.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export const MAX_LIST_LIMIT = 500;
+export const MAX_WINDOW = 64 * 1024 * 1024;
+
+export function encodeJson(value: object): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** Decodes a JSON object payload; anything else is a `bad-payload` error. An absent payload reads as {}. */
+export function decodeJsonObject(payload: Uint8Array | null): Record<string, unknown> {
+  if (payload === null || payload.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(payload));
+  } catch {
+    throw new AtpError('bad-payload', 'payload is not UTF-8 JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AtpError('bad-payload', 'payload is not a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function optString(o: Record<string, unknown>, key: string, maxLength = 4096): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > maxLength) {
+    throw new AtpError('bad-payload', `"${key}" must be a string of at most ${maxLength} characters`);
+  }
+  return v;
+}
+
+function optInt(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new AtpError('bad-payload', `"${key}" must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function reqString(o: Record<string, unknown>, key: string, maxLength = 4096): string {
+  const v = optString(o, key, maxLength);
+  if (v === undefined) throw new AtpError('bad-payload', `"${key}" is required`);
+  return v;
+}
+
+function reqInt(o: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = optInt(o, key, min, max);
+  if (v === undefined) throw new AtpError('bad-payload', `"${key}" is required`);
+  return v;
+}
+
+function optBool(o: Record<string, unknown>, key: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new AtpError('bad-payload', `"${key}" must be true or false`);
+  return v;
+}
+
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export function parseLoginRequest(payload: Uint8Array | null): LoginRequest {
+  const o = decodeJsonObject(payload);
+  return defined({
+    user: optString(o, 'user', 128),
+    password: optString(o, 'password', 1024),
+    token: optString(o, 'token', 1024),
+    client: optString(o, 'client', 256),
+    pageSize: optInt(o, 'pageSize', 0, MAX_LIST_LIMIT),
+  });
+}
+
+export function parseListRequest(payload: Uint8Array | null): ListRequest {
+  const o = decodeJsonObject(payload);
+  const sort = optString(o, 'sort', 16);
+  if (sort !== undefined && !SORT_KEYS.includes(sort as SortKey)) {
+    throw new AtpError('bad-payload', `"sort" must be one of ${SORT_KEYS.join(', ')}`);
+  }
+  const order = optString(o, 'order', 4);
+  if (order !== undefined && order !== 'asc' && order !== 'desc') {
+    throw new AtpError('bad-payload', '"order" must be "asc" or "desc"');
+  }
+  return defined({
+    offset: optInt(o, 'offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: optInt(o, 'limit', 0, MAX_LIST_LIMIT),
+    sort: sort as SortKey | undefined,
+    order: order as 'asc' | 'desc' | undefined,
+    query: optString(o, 'query', 256),
+  });
+}
+
+export function parseArtworkRequest(payload: Uint8Array | null): ArtworkRequest {
+  return { track: reqString(decodeJsonObject(payload), 'track', 256) };
+}
+
+export function parseSetupRequest(payload: Uint8Array | null): SetupRequest {
+  const o = decodeJsonObject(payload);
+  return defined({
+    track: reqString(o, 'track', 256),
+    window: reqInt(o, 'window', 0, MAX_WINDOW),
+    checksum: optBool(o, 'checksum'),
+  });
+}
+
+export function parsePlayRequest(payload: Uint8Array | null): PlayRequest {
+  const o = decodeJsonObject(payload);
+  return defined({
+    positionMs: optInt(o, 'positionMs', 0, Number.MAX_SAFE_INTEGER),
+    window: optInt(o, 'window', 0, MAX_WINDOW),
+  });
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
+import { createLogger, isLogLevel } from './log.js';
+import { FolderLibrary } from './library/folder-library.js';
+import { AtpServer } from './server/atp-server.js';
+import { Authenticator } from './server/authenticator.js';
+import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
+import { UsersFile } from './server/users-file.js';
+import { readPassword } from './password-prompt.js';
+
+const USAGE = `atp-server: streams a music folder over ATP
+
+  atp-server --library DIR [options]        serve DIR
+  atp-server user add NAME [--password-stdin] [--users FILE]
+  atp-server user remove NAME [--users FILE]
+  atp-server user list [--users FILE]
+
+options:
+  --library DIR         the music folder (required to serve)
+  --host ADDR           address to listen on (default ${DEFAULT_HOST})
+  --port N              TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --state-dir DIR       where the server keeps its files (default $XDG_STATE_HOME/atp-server or ~/.local/state/atp-server)
+  --users FILE          accounts file (default STATE_DIR/users.json)
+  --token-env VAR       also accept the token held in environment variable VAR (the desktop app's local server)
+  --no-auth             anyone may log in without a password; refused unless --host is a loopback address
+  --log-level LEVEL     debug, info, warn or error (default info)
+  --max-connections N   (default ${DEFAULT_LIMITS.maxConnections})
+  --max-streams N       streams per connection (default ${DEFAULT_LIMITS.maxStreamsPerConnection})
+  --max-payload BYTES   largest frame payload accepted (default ${DEFAULT_LIMITS.maxPayload})
+  --idle-timeout SEC    close connections silent this long (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})
+`;
+
+class UsageError extends Error {}
+
+function defaultStateDir(): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'atp-server');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, not "${value}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      library: { type: 'string' },
+      host: { type: 'string', default: DEFAULT_HOST },
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+      users: { type: 'string' },
+      'token-env': { type: 'string' },
+      'no-auth': { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      'max-connections': { type: 'string' },
+      'max-streams': { type: 'string' },
+      'max-payload': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const stateDir = values['state-dir'] ?? defaultStateDir();
+  const usersPath = values.users ?? join(stateDir, 'users.json');
+
+  if (positionals[0] === 'user') return manageUsers(positionals.slice(1), usersPath, values['password-stdin']);
+  if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`unknown command "${positionals[0]}"`);
+
+  if (!values.library) throw new UsageError('--library DIR is required');
+  if (!isLogLevel(values['log-level'])) throw new UsageError('--log-level is debug, info, warn or error');
+  const log = createLogger(values['log-level']);
+  const host = values.host;
+  const port = positiveInt(values.port, '--port', DEFAULT_PORT);
+  const limits = {
+    ...DEFAULT_LIMITS,
+    maxConnections: positiveInt(values['max-connections'], '--max-connections', DEFAULT_LIMITS.maxConnections),
+    maxStreamsPerConnection: positiveInt(values['max-streams'], '--max-streams', DEFAULT_LIMITS.maxStreamsPerConnection),
+    maxPayload: positiveInt(values['max-payload'], '--max-payload', DEFAULT_LIMITS.maxPayload),
+    idleTimeoutMs: positiveInt(values['idle-timeout'], '--idle-timeout', DEFAULT_LIMITS.idleTimeoutMs / 1000) * 1000,
+  };
+
+  if (values['no-auth'] && !isLoopback(host)) {
+    throw new UsageError(`--no-auth is only allowed on a loopback address, not ${host}: add accounts with "atp-server user add"`);
+  }
+  let token: string | null = null;
+  if (values['token-env']) {
+    token = process.env[values['token-env']] ?? null;
+    if (!token || token.length < 16) throw new UsageError(`environment variable ${values['token-env']} must hold a token of at least 16 characters`);
+    delete process.env[values['token-env']];
+  }
+  const users = await UsersFile.load(usersPath);
+  if (users.size === 0 && !token && !values['no-auth']) {
+    throw new UsageError(`no way to log in: add an account (atp-server user add NAME --users ${usersPath}), or pass --token-env or --no-auth`);
+  }
+  const auth = new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
+
+  const library = await FolderLibrary.open(values.library, log);
+  const server = new AtpServer({ library, auth, limits, log });
+  const addr = await server.listen(host, port);
+  log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe() });
+  // One machine-readable line on stdout, for the desktop app and the tests that start this process.
+  process.stdout.write(JSON.stringify({ event: 'listening', host: addr.host, port: addr.port }) + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    await server.close();
+    await library.close();
+    log.info('stopped', {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return -1;
+}
+
+async function manageUsers(args: string[], path: string, passwordFromStdin: boolean): Promise<number> {
+  const [verb, name] = args;
+  const users = await UsersFile.load(path);
+  switch (verb) {
+    case 'list':
+      for (const n of users.names()) process.stdout.write(n + '\n');
+      return 0;
+    case 'add': {
+      if (!name) throw new UsageError('user add NAME');
+      const password = await readPassword(`password for ${name}: `, passwordFromStdin);
+      const existed = users.has(name);
+      await users.set(name, password);
+      process.stdout.write(`${existed ? 'changed the password of' : 'added'} ${name} in ${path}\n`);
+      return 0;
+    }
+    case 'remove':
+      if (!name) throw new UsageError('user remove NAME');
+      if (!(await users.remove(name))) throw new UsageError(`no user ${name} in ${path}`);
+      process.stdout.write(`removed ${name}\n`);
+      return 0;
+    default:
+      throw new UsageError('user add|remove|list');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: Error) => {
+    process.stderr.write(`atp-server: ${err.message}\n`);
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write('run "atp-server --help" for the options\n');
+      process.exit(2);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,93 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { build, encodeFrame } from '../../src-shared/protocol/index.js';
+import type { Library } from '../library/library.js';
+import type { Logger } from '../log.js';
+import type { Authenticator } from './authenticator.js';
+import type { ServerLimitsConfig } from './config.js';
+import { Connection } from './connection.js';
+import { RequestHandlers } from './request-handlers.js';
+
+export interface AtpServerOptions {
+  library: Library;
+  auth: Authenticator;
+  limits: ServerLimitsConfig;
+  log: Logger;
+}
+
+/** The TCP listener: admits connections up to the limit and hands out user ids. One event loop serves all. */
+export class AtpServer {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly uidsInUse = new Set<number>();
+  private nextUid = 1;
+  private readonly handlers: RequestHandlers;
+
+  constructor(private readonly options: AtpServerOptions) {
+    this.handlers = new RequestHandlers({
+      limits: options.limits,
+      log: options.log,
+      library: options.library,
+      auth: options.auth,
+      allocateUid: () => this.allocateUid(),
+    });
+    this.server = createServer({ noDelay: true }, (socket) => this.admit(socket));
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        if (addr === null || typeof addr === 'string') return reject(new Error('no TCP address'));
+        resolve({ host: addr.address, port: addr.port });
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Tells every client the server is going away, lets queued bytes out, then closes. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const conn of this.connections) conn.fail('shutting-down', 'the server is shutting down');
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    const drained = new Promise<void>((resolve) => {
+      const check = () => (this.connections.size === 0 ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    await Promise.race([drained, deadline]);
+    for (const conn of this.connections) conn.socket.destroy();
+    await closed;
+  }
+
+  private admit(socket: Socket): void {
+    const { limits, log } = this.options;
+    if (this.connections.size >= limits.maxConnections) {
+      log.warn('connection-refused', { remote: `${socket.remoteAddress}:${socket.remotePort}`, reason: 'too many connections' });
+      socket.on('error', () => {});
+      socket.end(encodeFrame(build.error(0, 0, 'too-many-connections', `the server holds its limit of ${limits.maxConnections} connections`)));
+      return;
+    }
+    const conn = new Connection(socket, {
+      limits,
+      log,
+      handlers: this.handlers,
+      releaseUid: (uid) => this.uidsInUse.delete(uid),
+      onClosed: (c) => this.connections.delete(c),
+    });
+    this.connections.add(conn);
+    log.debug('connected', { remote: conn.remote });
+  }
+
+  private allocateUid(): number | null {
+    if (this.uidsInUse.size >= 0xffff) return null;
+    while (this.uidsInUse.has(this.nextUid)) this.nextUid = (this.nextUid % 0xffff) + 1;
+    const uid = this.nextUid;
+    this.uidsInUse.add(uid);
+    this.nextUid = (this.nextUid % 0xffff) + 1;
+    return uid;
+  }
+}

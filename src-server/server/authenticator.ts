@@ -1,0 +1,42 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AtpError, type LoginRequest } from '../../src-shared/protocol/index.js';
+import type { UsersFile } from './users-file.js';
+
+export interface AuthConfig {
+  users: UsersFile | null;
+  /** Shared secret of token mode (the desktop app's local server). */
+  token: string | null;
+  /** Anyone may log in by name alone. Only offered on a loopback address, and only when asked for. */
+  open: boolean;
+}
+
+/** Slows every failed login down, so guessing passwords over the network is slow; other sessions do not wait. */
+const FAILURE_DELAY_MS = 300;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export class Authenticator {
+  constructor(private readonly config: AuthConfig) {}
+
+  describe(): string {
+    const modes = [];
+    if (this.config.users) modes.push(`accounts (${this.config.users.size})`);
+    if (this.config.token) modes.push('token');
+    if (this.config.open) modes.push('open (loopback, no password)');
+    return modes.join(', ') || 'none';
+  }
+
+  /** Resolves to the user name, or rejects with bad-credentials. */
+  async authenticate(req: LoginRequest): Promise<string> {
+    const { users, token, open } = this.config;
+    if (req.token !== undefined && token !== null && timingSafeEqual(digest(req.token), digest(token))) {
+      return req.user ?? 'local';
+    }
+    if (req.user !== undefined && req.password !== undefined && users && (await users.verify(req.user, req.password))) {
+      return req.user;
+    }
+    if (open && req.token === undefined && req.password === undefined) return req.user ?? 'guest';
+    await new Promise((r) => setTimeout(r, FAILURE_DELAY_MS));
+    throw new AtpError('bad-credentials', 'wrong user name, password or token');
+  }
+}

@@ -1,0 +1,176 @@
+import {
+  AtpError,
+  ControlFunc,
+  FrameType,
+  LibraryFunc,
+  PlayerFunc,
+  build,
+  isKnownFunc,
+  isKnownType,
+  parseArtworkRequest,
+  parseCredit,
+  parseListRequest,
+  parseLoginRequest,
+  parsePlayRequest,
+  parseSetupRequest,
+  type Frame,
+} from '../../src-shared/protocol/index.js';
+import { openPcmSource } from '../decoders/registry.js';
+import { DecodeError } from '../decoders/pcm-source.js';
+import type { Library } from '../library/library.js';
+import type { Logger } from '../log.js';
+import type { Authenticator } from './authenticator.js';
+import { SERVER_NAME, SERVER_VERSION, type ServerLimitsConfig } from './config.js';
+import type { Connection } from './connection.js';
+import { StreamSession } from './stream-session.js';
+
+const FIRST_PAGE = 50;
+
+export interface HandlerContext {
+  limits: ServerLimitsConfig;
+  log: Logger;
+  library: Library;
+  auth: Authenticator;
+  allocateUid(): number | null;
+}
+
+type Handler = (conn: Connection, f: Frame) => Promise<void> | void;
+
+/** What the server does with each request, by type and func. */
+export class RequestHandlers {
+  private readonly table = new Map<number, Handler>();
+
+  constructor(private readonly ctx: HandlerContext) {
+    const on = (type: number, func: number, h: Handler) => this.table.set(type * 256 + func, h);
+    on(FrameType.CONTROL, ControlFunc.LOGIN, this.login);
+    on(FrameType.CONTROL, ControlFunc.LOGOUT, this.logout);
+    on(FrameType.CONTROL, ControlFunc.PING, (conn) => conn.send(build.pingAck(conn.uid)));
+    on(FrameType.LIBRARY, LibraryFunc.LIST, this.list);
+    on(FrameType.LIBRARY, LibraryFunc.ARTWORK, this.artwork);
+    on(FrameType.PLAYER, PlayerFunc.SETUP, this.setup);
+    on(FrameType.PLAYER, PlayerFunc.PLAY, this.play);
+    on(FrameType.PLAYER, PlayerFunc.PAUSE, this.pause);
+    on(FrameType.PLAYER, PlayerFunc.TEARDOWN, this.teardown);
+    on(FrameType.PLAYER, PlayerFunc.CREDIT, this.credit);
+    const serverOnly: Handler = () => {
+      throw new AtpError('bad-state', 'DATA and END flow from the server to the client');
+    };
+    on(FrameType.PLAYER, PlayerFunc.DATA, serverOnly);
+    on(FrameType.PLAYER, PlayerFunc.END, serverOnly);
+  }
+
+  isImmediate(f: Frame): boolean {
+    return f.type === FrameType.PLAYER && f.func === PlayerFunc.CREDIT;
+  }
+
+  async handle(conn: Connection, f: Frame): Promise<void> {
+    if (!isKnownType(f.type)) throw new AtpError('unknown-type', `frame type ${f.type} is not defined in ATP/1`);
+    if (!isKnownFunc(f.type, f.func)) throw new AtpError('unknown-func', `func ${f.func} is not defined for frame type ${f.type}`);
+    const isPreLogin = f.type === FrameType.CONTROL && (f.func === ControlFunc.LOGIN || f.func === ControlFunc.PING);
+    if (conn.uid === 0 && !isPreLogin) throw new AtpError('not-logged-in', 'log in first');
+    const handler = this.table.get(f.type * 256 + f.func);
+    if (!handler) throw new AtpError('unsupported', 'this server does not offer this request (recording and encryption come later)');
+    await handler(conn, f);
+  }
+
+  private readonly login: Handler = async (conn, f) => {
+    if (conn.uid !== 0) throw new AtpError('already-logged-in', `already logged in as ${conn.user}`);
+    const req = parseLoginRequest(f.payload);
+    const user = await this.ctx.auth.authenticate(req).catch((err: unknown) => {
+      this.ctx.log.warn('login-failed', { remote: conn.remote, user: req.user ?? null });
+      throw err;
+    });
+    const uid = this.ctx.allocateUid();
+    if (uid === null) throw new AtpError('too-many-connections', 'no user id is free');
+    conn.uid = uid;
+    conn.user = user;
+    const { limits } = this.ctx;
+    this.ctx.log.info('login', { uid, user, remote: conn.remote, client: req.client ?? null });
+    conn.send(
+      build.loginAck({
+        uid,
+        user,
+        server: { name: SERVER_NAME, version: SERVER_VERSION, protocol: 1 },
+        limits: { maxPayload: limits.maxPayload, maxStreams: limits.maxStreamsPerConnection, idleTimeoutMs: limits.idleTimeoutMs },
+        library: this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
+      }),
+    );
+  };
+
+  private readonly logout: Handler = (conn) => {
+    this.ctx.log.info('logout', { uid: conn.uid, user: conn.user });
+    conn.send(build.logoutAck(conn.uid));
+    conn.socket.end();
+  };
+
+  private readonly list: Handler = (conn, f) => {
+    conn.send(build.listAck(conn.uid, this.ctx.library.list(parseListRequest(f.payload))));
+  };
+
+  private readonly artwork: Handler = async (conn, f) => {
+    const { track } = parseArtworkRequest(f.payload);
+    if (!this.ctx.library.get(track)) throw new AtpError('unknown-track', `no track with id ${track}`);
+    const art = await this.ctx.library.artwork(track);
+    if (!art) throw new AtpError('no-artwork', 'this track has no cover art');
+    conn.send(build.artworkAck(conn.uid, art.mime, art.image));
+  };
+
+  private readonly setup: Handler = async (conn, f) => {
+    const req = parseSetupRequest(f.payload);
+    const track = this.ctx.library.get(req.track);
+    if (!track) throw new AtpError('unknown-track', `no track with id ${req.track}`);
+    if (!track.playable) throw new AtpError('unplayable', `this track cannot be played: ${track.reason ?? 'unknown reason'}`);
+    if (conn.streams.size >= this.ctx.limits.maxStreamsPerConnection) {
+      throw new AtpError('too-many-streams', `at most ${this.ctx.limits.maxStreamsPerConnection} streams per connection`);
+    }
+    const did = freeDid(conn);
+    let source;
+    try {
+      source = await openPcmSource(track.absPath);
+    } catch (err) {
+      if (err instanceof DecodeError) throw new AtpError(err.code === 'unsupported-format' ? 'unsupported-format' : 'decode-failed', err.message);
+      throw new AtpError('decode-failed', `the file could not be opened: ${(err as Error).message}`);
+    }
+    const session = new StreamSession(did, track.id, source, conn, req.window, req.checksum ?? false, this.ctx.limits.framesPerData);
+    conn.streams.set(did, session);
+    this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id });
+    conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum: req.checksum ?? false }));
+  };
+
+  private readonly play: Handler = async (conn, f) => {
+    const stream = streamOf(conn, f);
+    const req = parsePlayRequest(f.payload);
+    const reply = await stream.play(req.positionMs, req.window);
+    this.ctx.log.debug('play', { uid: conn.uid, did: f.did, ...reply });
+    conn.send(build.playAck(conn.uid, f.did, reply));
+    stream.resume();
+  };
+
+  private readonly pause: Handler = async (conn, f) => {
+    const reply = await streamOf(conn, f).pause();
+    conn.send(build.pauseAck(conn.uid, f.did, reply));
+  };
+
+  private readonly teardown: Handler = async (conn, f) => {
+    const stream = streamOf(conn, f);
+    conn.streams.delete(f.did);
+    await stream.close();
+    this.ctx.log.info('teardown', { uid: conn.uid, did: f.did });
+    conn.send(build.teardownAck(conn.uid, f.did));
+  };
+
+  private readonly credit: Handler = (conn, f) => {
+    streamOf(conn, f).addCredit(parseCredit(f.payload));
+  };
+}
+
+function streamOf(conn: Connection, f: Frame): StreamSession {
+  const s = conn.streams.get(f.did);
+  if (!s) throw new AtpError('unknown-stream', `no stream ${f.did} on this connection`);
+  return s;
+}
+
+function freeDid(conn: Connection): number {
+  for (let did = 1; did <= 0xffff; did++) if (!conn.streams.has(did)) return did;
+  throw new AtpError('too-many-streams', 'no stream handle is free');
+}

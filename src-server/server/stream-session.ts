@@ -1,0 +1,141 @@
+import {
+  DATA_HEADER_SIZE,
+  PlayerFunc,
+  FrameType,
+  encodedSize,
+  sealChecksum,
+  writeDataHeader,
+  writeFrameHead,
+  type PauseReply,
+  type PlayReply,
+  type StreamFormat,
+} from '../../src-shared/protocol/index.js';
+import type { PcmSource } from '../decoders/pcm-source.js';
+
+/** What a stream needs from its connection: a way to write and to know whether the socket wants a pause. */
+export interface StreamSink {
+  readonly uid: number;
+  readonly congested: boolean;
+  write(bytes: Uint8Array): void;
+  onEnd(did: number, epoch: number, totalFrames: number): void;
+  onFailure(did: number, err: Error): void;
+}
+
+/**
+ * One set-up stream: a decoder positioned in a track and the receiver's window of credit. DATA is produced only
+ * while playing, while credit lasts and while the socket drains; there is no timer, the receiver's CREDIT paces it.
+ */
+export class StreamSession {
+  readonly format: StreamFormat;
+  private epoch = 0;
+  private playing = false;
+  private nextFrame = 0;
+  private credit: number;
+  private running: Promise<void> | null = null;
+  private stopRequested = false;
+  private closed = false;
+
+  constructor(
+    readonly did: number,
+    readonly trackId: string,
+    private readonly source: PcmSource,
+    private readonly sink: StreamSink,
+    window: number,
+    private readonly checksum: boolean,
+    private readonly framesPerData: number,
+  ) {
+    const f = source.format;
+    this.format = {
+      sampleRate: f.sampleRate,
+      channels: f.channels,
+      sampleFormat: 's16le',
+      bytesPerFrame: f.channels * 2,
+      totalFrames: f.totalFrames,
+      durationMs: Math.round((f.totalFrames * 1000) / f.sampleRate),
+    };
+    this.credit = window;
+  }
+
+  /** Starts a new epoch, from `positionMs` or (absent) from where the stream stopped. */
+  async play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply> {
+    await this.stop();
+    if (positionMs !== undefined) {
+      const frame = Math.min(Math.round((positionMs * this.format.sampleRate) / 1000), this.format.totalFrames);
+      await this.source.seek(frame);
+      this.nextFrame = frame;
+    }
+    if (window !== undefined) this.credit = window;
+    this.epoch = (this.epoch + 1) >>> 0;
+    this.playing = true;
+    // The caller writes this reply and then calls resume(), so the ACK precedes the epoch's first DATA.
+    return { epoch: this.epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
+  }
+
+  async pause(): Promise<PauseReply> {
+    await this.stop();
+    return { frame: this.nextFrame, positionMs: this.positionMs() };
+  }
+
+  addCredit(bytes: number): void {
+    this.credit = Math.min(this.credit + bytes, Number.MAX_SAFE_INTEGER);
+    this.resume();
+  }
+
+  /** Called when the socket drained or credit arrived: produce more if there is a reason to. */
+  resume(): void {
+    if (this.running || !this.playing || this.closed) return;
+    this.running = this.produce().finally(() => {
+      this.running = null;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.closed = true;
+    await this.source.close().catch(() => {});
+  }
+
+  private async stop(): Promise<void> {
+    this.stopRequested = true;
+    while (this.running) await this.running;
+    this.stopRequested = false;
+    this.playing = false;
+  }
+
+  private positionMs(): number {
+    return Math.round((this.nextFrame * 1000) / this.format.sampleRate);
+  }
+
+  private async produce(): Promise<void> {
+    const { bytesPerFrame } = this.format;
+    while (this.playing && !this.stopRequested && !this.sink.congested) {
+      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame));
+      if (frames <= 0) return;
+      // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.
+      const maxPayload = DATA_HEADER_SIZE + frames * bytesPerFrame;
+      const buffer = new Uint8Array(encodedSize(maxPayload, this.checksum));
+      const pcmOffset = encodedSize(0, false) + DATA_HEADER_SIZE;
+      let got: number;
+      try {
+        got = await this.source.read(buffer, pcmOffset, frames);
+      } catch (err) {
+        this.playing = false;
+        this.sink.onFailure(this.did, err as Error);
+        return;
+      }
+      if (got === 0) {
+        this.playing = false;
+        this.sink.onEnd(this.did, this.epoch, this.nextFrame);
+        return;
+      }
+      const payloadLength = DATA_HEADER_SIZE + got * bytesPerFrame;
+      const header = { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
+      const payloadStart = writeFrameHead(buffer, 0, header, payloadLength);
+      writeDataHeader(buffer, payloadStart, this.epoch, this.nextFrame);
+      if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
+      this.credit -= got * bytesPerFrame;
+      this.nextFrame += got;
+      this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum)));
+    }
+  }
+}

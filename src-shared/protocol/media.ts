@@ -53,7 +53,8 @@ export function parseCredit(payload: Uint8Array | null): number {
 
 /** ARTWORK reply payload: u8 length of the MIME type, the MIME type in ASCII, then the image bytes. */
 export function encodeArtwork(mime: string, image: Uint8Array): Uint8Array {
-  const mimeBytes = new TextEncoder().encode(mime.slice(0, 255));
+  // Cut bytes, not characters: a non-ASCII MIME (it comes from tag data) must not overflow the u8 length.
+  const mimeBytes = new TextEncoder().encode(mime).subarray(0, 255);
   const out = new Uint8Array(1 + mimeBytes.length + image.length);
   out[0] = mimeBytes.length;
   out.set(mimeBytes, 1);

@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+import {
+  AtpError,
+  PlayerFunc,
+  build,
+  decodeJsonObject,
+  parseData,
+  type DataChunk,
+  type EndNotice,
+  type Frame,
+  type PauseReply,
+  type PlayReply,
+  type PlayRequest,
+  type SetupReply,
+  type StreamFormat,
+} from '../../src-shared/protocol/index.js';
+
+/** The part of AtpClient a stream uses. */
+export interface StreamTransport {
+  uid: number;
+  request(f: Frame, onAnswer?: (f: Frame) => void): Promise<Frame>;
+  send(f: Frame): void;
+  forget(did: number): void;
+}
+
+export interface ClientStreamEvents {
+  data: [chunk: DataChunk];
+  end: [notice: EndNotice];
+  error: [err: Error];
+  close: [err?: Error];
+}
+
+/**
+ * A stream set up on the server. Emits only DATA of the current epoch: after play() is sent, anything still in
+ * flight from before is dropped (and, as the protocol says, not credited).
+ */
+export class ClientStream extends EventEmitter<ClientStreamEvents> {
+  readonly track: string;
+  readonly format: StreamFormat;
+  readonly checksum: boolean;
+  /** The epoch whose DATA is wanted; 0 while a PLAY is on its way. */
+  epoch = 0;
+  private open = true;
+
+  constructor(
+    private readonly transport: StreamTransport,
+    readonly did: number,
+    reply: SetupReply,
+  ) {
+    super();
+    this.track = reply.track;
+    this.format = reply.format;
+    this.checksum = reply.checksum;
+  }
+
+  async play(req?: PlayRequest): Promise<PlayReply> {
+    this.epoch = 0;
+    let reply: PlayReply | null = null;
+    // The epoch must be known before the DATA that follows the ACK in the same chunk is read.
+    await this.transport.request(build.play(this.transport.uid, this.did, req), (f) => {
+      reply = decodeJsonObject(f.payload) as unknown as PlayReply;
+      this.epoch = reply.epoch;
+    });
+    return reply!;
+  }
+
+  async pause(): Promise<PauseReply> {
+    return decodeJsonObject((await this.transport.request(build.pause(this.transport.uid, this.did))).payload) as unknown as PauseReply;
+  }
+
+  /** Returns `bytes` of window to the server, as PCM is consumed. */
+  credit(bytes: number): void {
+    if (this.open && bytes > 0) this.transport.send(build.credit(this.transport.uid, this.did, bytes));
+  }
+
+  async teardown(): Promise<void> {
+    if (!this.open) return;
+    await this.transport.request(build.teardown(this.transport.uid, this.did));
+    this.closed();
+  }
+
+  /** @internal */
+  receive(f: Frame): void {
+    if (f.func === PlayerFunc.END) {
+      const notice = decodeJsonObject(f.payload) as unknown as EndNotice;
+      if (notice.epoch === this.epoch) this.emit('end', notice);
+      return;
+    }
+    let chunk: DataChunk;
+    try {
+      chunk = parseData(f.payload);
+    } catch (err) {
+      this.fail(err as AtpError);
+      return;
+    }
+    if (chunk.epoch === this.epoch) this.emit('data', chunk);
+  }
+
+  /** @internal */
+  fail(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+
+  /** @internal */
+  closed(err?: Error): void {
+    if (!this.open) return;
+    this.open = false;
+    this.transport.forget(this.did);
+    this.emit('close', err);
+  }
+}

@@ -1,0 +1,233 @@
+import { EventEmitter } from 'node:events';
+import { connect as netConnect, type Socket } from 'node:net';
+import {
+  AtpError,
+  FrameDecoder,
+  FrameType,
+  PlayerFunc,
+  build,
+  decodeJsonObject,
+  encodeFrame,
+  frameName,
+  isErrorCode,
+  parseArtwork,
+  type ErrorBody,
+  type Frame,
+  type ListReply,
+  type ListRequest,
+  type LoginReply,
+  type LoginRequest,
+  type ServerLimits,
+  type SetupReply,
+} from '../../src-shared/protocol/index.js';
+import { ClientStream } from './client-stream.js';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Give up connecting after this long (default 5000 ms). */
+  timeoutMs?: number;
+  /** Largest payload accepted from the server (default 8 MiB: room for cover art). */
+  maxPayload?: number;
+}
+
+export interface SetupOptions {
+  window: number;
+  checksum?: boolean;
+}
+
+interface Pending {
+  type: number;
+  func: number;
+  /** Runs synchronously on the answer, before frames behind it in the same chunk are handled. */
+  onAnswer?: (f: Frame) => void;
+  resolve(f: Frame): void;
+  reject(err: Error): void;
+}
+
+export interface AtpClientEvents {
+  close: [err?: Error];
+  error: [err: AtpError];
+}
+
+/**
+ * An ATP/1 client on node:net. Requests return promises, answered in the order they were sent (the server answers
+ * one request at a time per connection); PCM arrives as events of the ClientStream that SETUP returned.
+ */
+export class AtpClient extends EventEmitter<AtpClientEvents> {
+  uid = 0;
+  user: string | null = null;
+  limits: ServerLimits | null = null;
+  private readonly decoder: FrameDecoder;
+  private readonly pending: Pending[] = [];
+  private readonly streams = new Map<number, ClientStream>();
+  private keepalive: NodeJS.Timeout | null = null;
+  private lastSent = Date.now();
+  private closedWith: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    maxPayload: number,
+  ) {
+    super();
+    this.decoder = new FrameDecoder({ maxPayload });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) =>
+      this.decoder.push(chunk, (e) => {
+        if (e.kind === 'frame') this.receive(e.frame);
+        else this.destroy(new AtpError(e.kind === 'fatal' ? e.error.code : 'bad-payload', `from server: ${e.error.message}`));
+      }),
+    );
+    socket.on('error', (err) => this.destroy(err));
+    socket.on('close', () => this.destroy(this.closedWith ?? undefined));
+  }
+
+  static connect(options: ConnectOptions): Promise<AtpClient> {
+    return new Promise((resolve, reject) => {
+      const socket = netConnect({ host: options.host, port: options.port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer from ${options.host}:${options.port} within ${options.timeoutMs ?? 5000} ms`));
+      }, options.timeoutMs ?? 5000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeListener('error', reject);
+        resolve(new AtpClient(socket, options.maxPayload ?? 8 * 1024 * 1024));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  async login(req: LoginRequest): Promise<LoginReply> {
+    const f = await this.request(build.login(req));
+    const reply = decodeJsonObject(f.payload) as unknown as LoginReply;
+    this.uid = f.uid;
+    this.user = reply.user;
+    this.limits = reply.limits;
+    this.startKeepalive(reply.limits.idleTimeoutMs);
+    return reply;
+  }
+
+  async list(req: ListRequest = {}): Promise<ListReply> {
+    return decodeJsonObject((await this.request(build.list(this.uid, req))).payload) as unknown as ListReply;
+  }
+
+  async artwork(trackId: string): Promise<{ mime: string; image: Uint8Array }> {
+    return parseArtwork((await this.request(build.artwork(this.uid, trackId))).payload);
+  }
+
+  async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
+    const f = await this.request(build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum }));
+    const reply = decodeJsonObject(f.payload) as unknown as SetupReply;
+    const stream = new ClientStream(this, f.did, reply);
+    this.streams.set(f.did, stream);
+    return stream;
+  }
+
+  async ping(): Promise<number> {
+    const start = performance.now();
+    await this.request(build.ping(this.uid));
+    return performance.now() - start;
+  }
+
+  async logout(): Promise<void> {
+    await this.request(build.logout(this.uid));
+    this.close();
+  }
+
+  close(): void {
+    this.socket.end();
+    this.destroy();
+  }
+
+  /** @internal for ClientStream */
+  request(f: Frame, onAnswer?: (f: Frame) => void): Promise<Frame> {
+    if (this.closed) return Promise.reject(this.closedWith ?? new Error('the connection is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ type: f.type, func: f.func, onAnswer, resolve, reject });
+      this.send(f);
+    });
+  }
+
+  /** @internal for ClientStream */
+  send(f: Frame): void {
+    if (this.closed) return;
+    this.lastSent = Date.now();
+    this.socket.write(encodeFrame(f));
+  }
+
+  /** @internal for ClientStream */
+  forget(did: number): void {
+    this.streams.delete(did);
+  }
+
+  private receive(f: Frame): void {
+    if (f.type === FrameType.PLAYER && (f.func === PlayerFunc.DATA || f.func === PlayerFunc.END) && !f.ack) {
+      this.streams.get(f.did)?.receive(f);
+      return;
+    }
+    if (f.type === FrameType.ERROR) {
+      this.receiveError(f);
+      return;
+    }
+    const head = this.pending[0];
+    if (f.ack && head && head.type === f.type && head.func === f.func) {
+      this.pending.shift();
+      head.onAnswer?.(f);
+      head.resolve(f);
+      return;
+    }
+    this.emit('error', new AtpError('bad-state', `unexpected ${frameName(f.type, f.func)} from server`));
+  }
+
+  private receiveError(f: Frame): void {
+    let body: ErrorBody;
+    try {
+      body = decodeJsonObject(f.payload) as unknown as ErrorBody;
+    } catch {
+      body = { code: 'internal', message: 'unreadable error frame' };
+    }
+    const code = typeof body.code === 'string' && isErrorCode(body.code) ? body.code : 'internal';
+    const err = new AtpError(code, String(body.message ?? code));
+    const head = this.pending[0];
+    if (body.request && head && head.type === body.request.type && head.func === body.request.func) {
+      this.pending.shift();
+      head.reject(err);
+      return;
+    }
+    const stream = f.did !== 0 ? this.streams.get(f.did) : undefined;
+    if (stream) stream.fail(err);
+    else if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+
+  private startKeepalive(idleTimeoutMs: number): void {
+    const every = Math.max(1000, Math.floor(idleTimeoutMs / 3));
+    this.keepalive = setInterval(() => {
+      if (Date.now() - this.lastSent >= every) this.ping().catch(() => {});
+    }, every);
+    this.keepalive.unref();
+  }
+
+  private destroy(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closedWith = err ?? null;
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.socket.destroy();
+    const reason = err ?? new Error('the connection is closed');
+    for (const p of this.pending.splice(0)) p.reject(reason);
+    for (const s of this.streams.values()) s.closed(reason);
+    this.streams.clear();
+    this.emit('close', err);
+  }
+}
+
+export { ClientStream };

@@ -43,9 +43,11 @@ export async function fetchTrack(client: AtpClient, trackId: string, options: Fe
       stream.on('error', reject);
       stream.on('close', (err) => reject(err ?? new Error('stream closed before its end')));
     });
-    const reply = await stream.play(options.fromMs !== undefined ? { positionMs: options.fromMs } : { positionMs: 0 });
-    expected = reply.startFrame;
+    const reply = await stream.play({ positionMs: options.fromMs ?? 0 });
     await done;
+    if (frames > 0 && expected - frames !== reply.startFrame) {
+      throw new Error(`stream started at frame ${expected - frames}, not at ${reply.startFrame}`);
+    }
     return { format: stream.format, startFrame: reply.startFrame, frames };
   } finally {
     await stream.teardown().catch(() => {});

@@ -1,0 +1,92 @@
+/**
+ * The app's settings, a JSON file in the user's data folder: recent servers and the local server's music folder.
+ * A password is kept only encrypted by the system keychain (Electron's safeStorage, behind `SecretBox`); with no
+ * keychain it is not kept at all.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+
+export interface SecretBox {
+  available(): boolean;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+interface StoredServer extends ServerAddress {
+  user: string;
+  sealedPassword?: string;
+}
+
+interface SettingsFile {
+  recent: StoredServer[];
+  localLibrary: string | null;
+}
+
+const MAX_RECENT = 8;
+
+export class Settings {
+  private data: SettingsFile = { recent: [], localLibrary: null };
+
+  constructor(
+    private readonly file: string | null,
+    private readonly secrets: SecretBox | null,
+  ) {
+    if (!file) return;
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SettingsFile>;
+      this.data = {
+        recent: Array.isArray(parsed.recent) ? parsed.recent.filter(isStoredServer).slice(0, MAX_RECENT) : [],
+        localLibrary: typeof parsed.localLibrary === 'string' ? parsed.localLibrary : null,
+      };
+    } catch {
+      // First start, or an unreadable file: begin afresh rather than refuse to start.
+    }
+  }
+
+  recent(): RecentServer[] {
+    return this.data.recent.map(({ host, port, user, sealedPassword }) => ({ host, port, user, savedPassword: sealedPassword !== undefined }));
+  }
+
+  /** Puts the server first in the recent list; keeps the password only if the keychain can seal it. */
+  remember(server: ServerAddress & { user: string }, password: string | null): void {
+    const entry: StoredServer = { host: server.host, port: server.port, user: server.user };
+    if (password !== null && this.secrets?.available()) entry.sealedPassword = this.secrets.encrypt(password);
+    const others = this.data.recent.filter((r) => !(r.host === entry.host && r.port === entry.port && r.user === entry.user));
+    this.data.recent = [entry, ...others].slice(0, MAX_RECENT);
+    this.save();
+  }
+
+  savedPassword(server: ServerAddress & { user: string }): string | null {
+    const found = this.data.recent.find((r) => r.host === server.host && r.port === server.port && r.user === server.user);
+    if (!found?.sealedPassword || !this.secrets?.available()) return null;
+    try {
+      return this.secrets.decrypt(found.sealedPassword);
+    } catch {
+      return null;
+    }
+  }
+
+  get localLibrary(): string | null {
+    return this.data.localLibrary;
+  }
+
+  set localLibrary(folder: string | null) {
+    this.data.localLibrary = folder;
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    // Write then rename, so a crash mid-write never leaves half a settings file.
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.data, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
+
+function isStoredServer(x: unknown): x is StoredServer {
+  const s = x as StoredServer;
+  return typeof s === 'object' && s !== null && typeof s.host === 'string' && typeof s.port === 'number' && typeof s.user === 'string';
+}

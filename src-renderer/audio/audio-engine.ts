@@ -1,0 +1,183 @@
+/**
+ * The audio engine on the renderer's main thread: an AudioContext at the stream's sample rate with
+ * player worklet → tap worklet → GainNode → speakers. It moves PCM from the audio port into the player (the
+ * buffers are transferred, not copied), passes the player's consumption back up the port as credit, and
+ * publishes what the player reports: position, buffering, underruns.
+ */
+import type { AudioDownMessage, AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
+import type { SeekResult, StreamStarted } from '../../src-shared/ipc/contract.js';
+import playerUrl from './player-worklet.ts?worker&url';
+import tapUrl from './tap-worklet.ts?worker&url';
+import type { PlayerCommand, PlayerReport, TapReport } from './worklet-messages.js';
+
+export interface EngineStatus {
+  streamId: number;
+  frame: number;
+  sampleRate: number;
+  buffering: boolean;
+  underruns: number;
+  bufferedFrames: number;
+}
+
+export interface EngineEvents {
+  status(status: EngineStatus): void;
+  trackStarted(streamId: number, frame: number): void;
+  drained(streamId: number): void;
+}
+
+interface Graph {
+  context: AudioContext;
+  player: AudioWorkletNode;
+  tap: AudioWorkletNode;
+  gain: GainNode;
+}
+
+export class AudioEngine {
+  private graph: Graph | null = null;
+  private building: Promise<Graph> | null = null;
+  /** Commands that arrive while the graph is being (re)built. */
+  private pending: { command: PlayerCommand; transfer: Transferable[] }[] = [];
+  private port: MessagePort | null = null;
+  private volume = 1;
+  private tapWaiters: ((r: TapReport) => void)[] = [];
+  /** Bytes per frame of each stream, to account for frames the player dropped. */
+  private streams = new Map<number, StreamStarted>();
+
+  constructor(private readonly events: EngineEvents) {}
+
+  /** The port the controller sends PCM on. */
+  attachPort(port: MessagePort): void {
+    this.port = port;
+    port.onmessage = (e: MessageEvent<AudioDownMessage>) => {
+      const m = e.data;
+      this.send(m, m.kind === 'pcm' ? [m.pcm] : []);
+    };
+    port.start();
+  }
+
+  get sampleRate(): number | null {
+    return this.graph?.context.sampleRate ?? null;
+  }
+
+  /** Makes sure a graph runs at `sampleRate`, building a new one if the rate differs (a gap is unavoidable then). */
+  async prepare(sampleRate: number): Promise<void> {
+    if (this.graph && this.graph.context.sampleRate === sampleRate) {
+      if (this.graph.context.state !== 'running') await this.graph.context.resume();
+      return;
+    }
+    if (this.building) {
+      const g = await this.building;
+      if (g.context.sampleRate === sampleRate) return;
+    }
+    const old = this.graph;
+    this.graph = null;
+    if (old) void old.context.close();
+    this.building = this.build(sampleRate);
+    try {
+      this.graph = await this.building;
+    } finally {
+      this.building = null;
+    }
+    for (const { command, transfer } of this.pending.splice(0)) this.graph.player.port.postMessage(command, transfer);
+  }
+
+  private async build(sampleRate: number): Promise<Graph> {
+    const context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
+    await Promise.all([context.audioWorklet.addModule(playerUrl), context.audioWorklet.addModule(tapUrl)]);
+    const player = new AudioWorkletNode(context, 'atp-player', { numberOfInputs: 0, numberOfOutputs: 2, outputChannelCount: [2, 1] });
+    const tap = new AudioWorkletNode(context, 'atp-tap', { numberOfInputs: 2, numberOfOutputs: 1, outputChannelCount: [2] });
+    const gain = new GainNode(context, { gain: this.volume });
+    player.connect(tap, 0, 0);
+    player.connect(tap, 1, 1);
+    tap.connect(gain).connect(context.destination);
+    player.port.onmessage = (e: MessageEvent<PlayerReport>) => this.onReport(e.data, context.sampleRate);
+    tap.port.onmessage = (e: MessageEvent<TapReport>) => this.tapWaiters.shift()?.(e.data);
+    if (context.state !== 'running') await context.resume();
+    return { context, player, tap, gain };
+  }
+
+  private send(command: PlayerCommand, transfer: Transferable[] = []): void {
+    if (this.graph && !this.building) this.graph.player.port.postMessage(command, transfer);
+    else this.pending.push({ command, transfer });
+  }
+
+  private onReport(r: PlayerReport, sampleRate: number): void {
+    if (r.kind === 'status') {
+      for (const c of r.consumed) {
+        this.port?.postMessage({ kind: 'consumed', streamId: c.streamId, epoch: c.epoch, bytes: c.bytes } satisfies AudioUpMessage);
+      }
+      if (r.streamId > 0) this.port?.postMessage({ kind: 'position', streamId: r.streamId, frame: r.frame } satisfies AudioUpMessage);
+      this.events.status({
+        streamId: r.streamId, frame: r.frame, sampleRate, buffering: r.buffering, underruns: r.underruns, bufferedFrames: r.bufferedFrames,
+      });
+    } else if (r.kind === 'track-started') {
+      this.events.trackStarted(r.streamId, r.frame);
+    } else {
+      this.port?.postMessage({ kind: 'drained', streamId: r.streamId } satisfies AudioUpMessage);
+      this.streams.delete(r.streamId);
+      this.events.drained(r.streamId);
+    }
+  }
+
+  async start(stream: StreamStarted, fade: boolean): Promise<void> {
+    this.streams.set(stream.streamId, stream);
+    await this.prepare(stream.format.sampleRate);
+    this.send({ cmd: 'play', streamId: stream.streamId, startFrame: stream.startFrame, fade });
+    if (stream.paused) this.send({ cmd: 'pause' });
+  }
+
+  /** A prefetched stream: its frames queue behind the current track's. */
+  queue(stream: StreamStarted): void {
+    this.streams.set(stream.streamId, stream);
+  }
+
+  drop(streamId: number): void {
+    this.streams.delete(streamId);
+    this.send({ cmd: 'drop', streamId });
+  }
+
+  pause(): void {
+    this.send({ cmd: 'pause' });
+  }
+
+  resume(): void {
+    void this.graph?.context.resume();
+    this.send({ cmd: 'resume' });
+  }
+
+  hold(): void {
+    this.send({ cmd: 'hold' });
+  }
+
+  seeked(r: SeekResult, playing: boolean): void {
+    this.send({ cmd: 'seek', streamId: r.streamId, epoch: r.epoch, startFrame: r.startFrame, playing });
+  }
+
+  replaced(oldStreamId: number, stream: StreamStarted, playing: boolean): void {
+    this.streams.delete(oldStreamId);
+    this.streams.set(stream.streamId, stream);
+    this.send({ cmd: 'replace', oldStreamId, streamId: stream.streamId, startFrame: stream.startFrame, playing });
+  }
+
+  stop(): void {
+    this.streams.clear();
+    this.send({ cmd: 'stop' });
+  }
+
+  setVolume(volume: number): void {
+    this.volume = volume;
+    const g = this.graph;
+    // A short time constant: volume moves without zipper noise.
+    if (g) g.gain.gain.setTargetAtTime(volume, g.context.currentTime, 0.01);
+  }
+
+  /** Checksums the next `frames` frames rendered at or after `fromFrame` (tests and bench). */
+  tap(fromFrame: number, frames: number): Promise<TapReport> {
+    const g = this.graph;
+    if (!g) return Promise.reject(new Error('no audio graph yet'));
+    return new Promise((resolve) => {
+      this.tapWaiters.push(resolve);
+      g.tap.port.postMessage({ cmd: 'arm', fromFrame, frames });
+    });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The IPC contract between the desktop app's main process and its renderer: one typed module used by main,
+ * preload, renderer and the end-to-end bridge alike. Requests are named; each takes one argument and answers one
+ * result. Failures travel as values (`IpcResult`), because Electron's invoke and contextBridge both strip an
+ * Error's fields and we want the renderer to act on a code, not parse a message.
+ */
+import type { ListReply, ListRequest, ServerInfo, StreamFormat } from '../protocol/messages.js';
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
+export interface ConnectRequest extends ServerAddress {
+  user: string;
+  password: string;
+  /** Keep this server in the recent list (and the password in the system keychain when one is available). */
+  remember: boolean;
+}
+
+export interface RecentServer extends ServerAddress {
+  user: string;
+  /** A password for it is kept in the system keychain. */
+  savedPassword: boolean;
+}
+
+export interface SessionInfo {
+  address: string;
+  user: string;
+  server: ServerInfo;
+  /** The server is the one the app started itself. */
+  local: boolean;
+}
+
+export type ConnectionState =
+  | { status: 'disconnected' }
+  | { status: 'connecting'; address: string }
+  | { status: 'connected'; session: SessionInfo }
+  | { status: 'reconnecting'; address: string; attempt: number; retryInMs: number; error: DesktopErrorInfo };
+
+export interface LocalServerState {
+  running: boolean;
+  /** The music folder it serves. */
+  library: string | null;
+  address: string | null;
+}
+
+export interface DesktopSnapshot {
+  connection: ConnectionState;
+  recent: RecentServer[];
+  localServer: LocalServerState;
+}
+
+/** One stream of PCM the controller opened; its data arrives on the audio port tagged with `streamId`. */
+export interface StreamStarted {
+  /** Chosen by the controller, increasing: a higher id is always a newer stream. */
+  streamId: number;
+  trackId: string;
+  format: StreamFormat;
+  epoch: number;
+  startFrame: number;
+  positionMs: number;
+  /** The stream is open but not flowing (a reconnect while paused); `resume` starts it. */
+  paused: boolean;
+}
+
+export interface SeekResult {
+  streamId: number;
+  epoch: number;
+  startFrame: number;
+  positionMs: number;
+}
+
+export interface Artwork {
+  mime: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * What went wrong, as a code the renderer turns into words. Protocol codes (bad-credentials, unknown-track…)
+ * pass through; network failures get names of their own.
+ */
+export type DesktopErrorCode =
+  | 'refused'
+  | 'host-not-found'
+  | 'timeout'
+  | 'unreachable'
+  | 'disconnected'
+  | 'not-connected'
+  | 'invalid-argument'
+  | 'local-server-failed'
+  | (string & {});
+
+export interface DesktopErrorInfo {
+  code: DesktopErrorCode;
+  message: string;
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: DesktopErrorInfo };
+
+/** Every request: its argument and its result. The channel of request `k` is `atp:k`. */
+export interface DesktopRequests {
+  snapshot: { arg: null; result: DesktopSnapshot };
+  connect: { arg: ConnectRequest; result: SessionInfo };
+  connectRecent: { arg: RecentServer; result: SessionInfo };
+  /** Start (if needed) the bundled server on the demo library or the chosen folder, and log in with its token. */
+  connectLocal: { arg: null; result: SessionInfo };
+  disconnect: { arg: null; result: null };
+  list: { arg: ListRequest; result: ListReply };
+  artwork: { arg: { track: string }; result: Artwork | null };
+  /** Stop whatever plays and open a stream on `track`; its data follows on the audio port. */
+  play: { arg: { track: string; positionMs?: number }; result: StreamStarted };
+  /** Open a second stream on the next track while the current one finishes, for gapless albums. */
+  prefetch: { arg: { track: string }; result: StreamStarted };
+  pause: { arg: { streamId: number }; result: { positionMs: number } };
+  resume: { arg: { streamId: number }; result: SeekResult };
+  seek: { arg: { streamId: number; positionMs: number }; result: SeekResult };
+  /** Close a stream the renderer no longer wants (a cancelled prefetch, stop). */
+  release: { arg: { streamId: number }; result: null };
+}
+
+export type DesktopRequestName = keyof DesktopRequests;
+
+export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
+  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'list', 'artwork',
+  'play', 'prefetch', 'pause', 'resume', 'seek', 'release',
+];
+
+export function channelOf(name: DesktopRequestName): string {
+  return `atp:${name}`;
+}
+
+/** Commands the application menu sends to the renderer. */
+export type MenuCommand = 'show-connect' | 'focus-search' | 'toggle-queue';
+
+export type DesktopEvent =
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'local-server'; state: LocalServerState }
+  /** After a reconnect the controller reopened the current track: `replaces` is the stream id it stands for. */
+  | { type: 'stream-replaced'; replaces: number; stream: StreamStarted }
+  | { type: 'menu'; command: MenuCommand }
+  | { type: 'error'; error: DesktopErrorInfo };
+
+export const EVENT_CHANNEL = 'atp:event';
+/** Main sends the audio MessagePort on this channel; the preload hands it to the page with window.postMessage. */
+export const AUDIO_PORT_CHANNEL = 'atp:audio-port';
+/** The `data` of the window message that carries the audio port into the page. */
+export const AUDIO_PORT_MESSAGE = 'atp-audio-port';
+
+/** What the preload exposes as `window.atp`, and nothing else; the e2e bridge installs the same shape. */
+export type AtpDesktopApi = {
+  [K in DesktopRequestName]: (arg: DesktopRequests[K]['arg']) => Promise<IpcResult<DesktopRequests[K]['result']>>;
+} & {
+  /** Listen to pushed events; returns the function that stops listening. */
+  onEvent(listener: (event: DesktopEvent) => void): () => void;
+};
+
+export const API_GLOBAL = 'atp';
+
+/** What the main process implements for each request, after validation; errors are thrown, not returned. */
+export type DesktopHandlers = {
+  [K in DesktopRequestName]: (arg: DesktopRequests[K]['arg']) => Promise<DesktopRequests[K]['result']>;
+};

@@ -104,7 +104,7 @@ export const PCM = new Uint8Array([0xe8, 0x03, 0x18, 0xfc, 0xd0, 0x07, 0x30, 0xf
 export const DATA_EPOCH = 2;
 export const DATA_FIRST_FRAME = 88200;
 export const CREDIT_BYTES = 8;
-export const END: EndNotice = { epoch: 2, totalFrames: 1323000 };
+export const END: EndNotice = { epoch: 3, totalFrames: 1323000 };
 export const ERROR: ErrorBody = {
   code: 'unknown-track',
   message: 'no track nOSuChTrAcK000000',
@@ -332,7 +332,7 @@ d0 07 30 f8 | 21 8e 4a 43`,
     frame: frame({ type: 0, func: 6, uid: UID, did: DID, payload: utf8(END) }),
     build: () => build.end(UID, DID, END),
     hex: `61 00 06 08 00 01 00 01 | 00 00 00 21 |
-7b 22 65 70 6f 63 68 22 3a 32 2c 22 74 6f 74 61
+7b 22 65 70 6f 63 68 22 3a 33 2c 22 74 6f 74 61
 6c 46 72 61 6d 65 73 22 3a 31 33 32 33 30 30 30
 7d`,
   },

@@ -1,0 +1,137 @@
+// N real-time listeners against a real atp-server: PLAY→first DATA latency, underruns, server CPU and RSS.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AtpClient } from '../src-main/atp-client/client.js';
+import { startServer } from '../tests/helpers/server-process.js';
+import { writeWav } from '../tests/helpers/wav-file.js';
+
+export interface StreamsBenchOptions {
+  clients: number;
+  seconds: number;
+}
+
+const RATE = 44100;
+const BYTES_PER_SECOND = RATE * 4;
+const BUFFER_SECONDS = 2;
+const TICK_MS = 50;
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+/** A listener that plays at CD rate: it consumes PCM on a clock and returns credit for what it played. */
+async function listen(port: number, trackId: string, seconds: number, stopAt: number) {
+  const client = await AtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 30000 });
+  await client.login({ user: 'bench' });
+  const stream = await client.setup(trackId, { window: BYTES_PER_SECOND * BUFFER_SECONDS });
+  let buffered = 0;
+  let firstDataMs = NaN;
+  let underruns = 0;
+  let started = false;
+  const t0 = performance.now();
+  stream.on('data', (c) => {
+    if (Number.isNaN(firstDataMs)) firstDataMs = performance.now() - t0;
+    buffered += c.pcm.length;
+  });
+  await stream.play({ positionMs: 0 });
+  const perTick = (BYTES_PER_SECOND * TICK_MS) / 1000;
+  await new Promise<void>((resolve) => {
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const due = Math.round(((now - last) / 1000) * BYTES_PER_SECOND / 4) * 4;
+      last = now;
+      if (!started && buffered >= perTick * 4) started = true; // playback starts after ~200 ms of audio
+      if (started) {
+        const played = Math.min(due, buffered);
+        if (played < due) underruns++;
+        buffered -= played;
+        stream.credit(played);
+      }
+      if (Date.now() >= stopAt) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, TICK_MS);
+  });
+  client.close();
+  void seconds;
+  return { firstDataMs, underruns, perTick };
+}
+
+/** One more client seeking at random while the others play: the latency a person feels on a busy server. */
+async function probeSeeks(port: number, trackId: string, count: number): Promise<number[]> {
+  const client = await AtpClient.connect({ host: '127.0.0.1', port });
+  await client.login({ user: 'probe' });
+  const stream = await client.setup(trackId, { window: 64 * 1024 });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const positionMs = Math.floor(((i * 7919) % 1000) * 5);
+    const t0 = performance.now();
+    const first = new Promise<void>((r) => stream.once('data', () => r()));
+    await stream.play({ positionMs, window: 64 * 1024 });
+    await first;
+    times.push(performance.now() - t0);
+    await stream.pause();
+  }
+  client.close();
+  return times;
+}
+
+export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'atp-bench-'));
+  const trackSeconds = opts.seconds + 5;
+  for (let i = 0; i < 4; i++) {
+    writeWav(join(dir, `bench-${i}.wav`), { sampleRate: RATE, channels: 2, bits: 16, frames: RATE * trackSeconds }, (f, c) =>
+      0.3 * Math.sin((2 * Math.PI * (200 + 50 * i + c) * f) / RATE),
+    );
+  }
+  const server = await startServer({ library: dir, args: ['--max-connections', String(opts.clients + 16), '--log-level', 'warn'] });
+  try {
+    const probe = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+    const ids = (await probe.login({ user: 'probe' })).library.tracks.map((t) => t.id);
+    probe.close();
+    const pid = server.proc.pid!;
+    const cpu0 = cpuSeconds(pid);
+    const wall0 = performance.now();
+    const stopAt = Date.now() + opts.seconds * 1000;
+    const results = [];
+    // Connect in batches: a thousand SYNs at once only measures the accept queue.
+    const all: Promise<Awaited<ReturnType<typeof listen>>>[] = [];
+    for (let i = 0; i < opts.clients; i++) {
+      all.push(listen(server.port, ids[i % ids.length]!, opts.seconds, stopAt));
+      if (i % 50 === 49) await new Promise((r) => setTimeout(r, 10));
+    }
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 250);
+    await new Promise((r) => setTimeout(r, Math.min(3000, (opts.seconds * 1000) / 3)));
+    const seeks = await probeSeeks(server.port, ids[0]!, 100);
+    results.push(...(await Promise.all(all)));
+    clearInterval(sampler);
+    const wall = (performance.now() - wall0) / 1000;
+    const cpu = cpuSeconds(pid) - cpu0;
+    const first = results.map((r) => r.firstDataMs);
+    const clean = results.filter((r) => r.underruns === 0).length;
+    console.log(`streams: ${opts.clients} real-time CD-quality listeners for ${opts.seconds} s`);
+    console.log(`  PLAY→first DATA, all starting at once   p50 ${pct(first, 50).toFixed(2)} ms   p99 ${pct(first, 99).toFixed(2)} ms`);
+    console.log(`  PLAY→first DATA, one more listener seeking under that load   p50 ${pct(seeks, 50).toFixed(2)} ms   p99 ${pct(seeks, 99).toFixed(2)} ms`);
+    console.log(`  sustained without underrun  ${clean} of ${opts.clients} (underrun ticks in all: ${results.reduce((a, r) => a + r.underruns, 0)})`);
+    console.log(`  server CPU  ${((cpu / wall) * 100).toFixed(1)}% of one core   peak RSS ${peakRss.toFixed(1)} MiB`);
+    console.log(`  throughput  ${((opts.clients * BYTES_PER_SECOND) / 1e6).toFixed(1)} MB/s of PCM asked for`);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

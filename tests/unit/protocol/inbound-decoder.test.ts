@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   FrameDecoder,
+  build,
+  encodeFrame,
   parseArtwork,
   parseCredit,
   parseData,
@@ -118,6 +120,24 @@ describe('inbound: a stream of frames cut anywhere', () => {
       snapshots,
     );
     assert.deepEqual(got, expected);
+  });
+
+  test('frames of a few KB through the decoder\'s reused buffer (compacted, grown, released)', () => {
+    // 3000-byte payloads in 1000- and 777-byte chunks: the held tail is moved to the front of the buffer, and
+    // a 300 KB frame makes it grow past its usual size and be released once consumed.
+    const big: Frame[] = [];
+    for (let i = 0; i < 12; i++) {
+      const payload = new Uint8Array(i === 6 ? 300_000 : 3000).map((_, j) => (i * 31 + j * 7) & 0xff);
+      big.push(build.data(1, 1 + i, i, i * 1000, payload, i % 2 === 1));
+    }
+    const bytes = concat(big.map(encodeFrame));
+    for (const size of [1000, 777, 4096, 5000]) {
+      const chunks: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.slice(at, at + size));
+      const decoded = frames(decodeChunks(chunks));
+      assert.equal(decoded.length, big.length, `chunks of ${size}`);
+      decoded.forEach((f, i) => assert.deepEqual(f, big[i], `frame ${i}, chunks of ${size}`));
+    }
   });
 
   test('an empty chunk changes nothing', () => {

@@ -15,6 +15,9 @@ import type { ServerLimitsConfig } from './config.js';
 import type { RequestHandlers } from './request-handlers.js';
 import type { StreamSession, StreamSink } from './stream-session.js';
 
+type Answered = Pick<Frame, 'type' | 'func' | 'uid' | 'did'>;
+type QueuedItem = { frame: Frame } | { refusal: { request: Answered; code: ErrorCode; message: string } };
+
 export interface ConnectionContext {
   limits: ServerLimitsConfig;
   log: Logger;
@@ -33,7 +36,10 @@ export class Connection implements StreamSink {
   readonly streams = new Map<number, StreamSession>();
   readonly remote: string;
   private readonly decoder: FrameDecoder;
-  private readonly queue: Frame[] = [];
+  /** Requests and refusals waiting their turn, so every request is answered in the order it was sent. */
+  private readonly queue: QueuedItem[] = [];
+  private lastFrameAt = Date.now();
+  private idleTimer: NodeJS.Timeout | null = null;
   private working = false;
   private closing = false;
 
@@ -44,12 +50,11 @@ export class Connection implements StreamSink {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder({ maxPayload: ctx.limits.maxPayload });
     socket.setNoDelay(true);
-    socket.setTimeout(ctx.limits.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk, this.onDecoded));
+    this.armIdleTimer(ctx.limits.idleTimeoutMs);
     socket.on('drain', () => {
       for (const s of this.streams.values()) s.resume();
     });
-    socket.on('timeout', () => this.fail('idle-timeout', `no frame for ${ctx.limits.idleTimeoutMs} ms`));
     socket.on('error', (err) => ctx.log.debug('socket-error', { uid: this.uid, remote: this.remote, error: err.message }));
     socket.on('close', () => void this.cleanup());
   }
@@ -66,10 +71,10 @@ export class Connection implements StreamSink {
     this.write(encodeFrame(f));
   }
 
-  /** Answers `request` with an error frame; the connection lives on. */
-  refuse(request: Pick<Frame, 'type' | 'func' | 'did'>, code: ErrorCode, message: string): void {
+  /** Answers `request` with an error frame now; the connection lives on. */
+  refuse(request: Answered, code: ErrorCode, message: string): void {
     this.ctx.log.info('refused', { uid: this.uid, did: request.did, request: frameName(request.type, request.func), code, message });
-    this.send(build.error(this.uid, request.did, code, message, { type: request.type, func: request.func }));
+    this.send(build.error(request.uid, request.did, code, message, { type: request.type, func: request.func }));
   }
 
   /** Sends an error that answers no request, then closes the connection. */
@@ -94,13 +99,14 @@ export class Connection implements StreamSink {
   }
 
   private readonly onDecoded = (event: DecodeEvent): void => {
+    this.lastFrameAt = Date.now();
     switch (event.kind) {
       case 'frame':
         this.accept(event.frame);
         return;
       case 'refused': {
         const code = event.error.code === 'payload-too-large' ? 'payload-too-large' : 'checksum-mismatch';
-        this.refuse(event.header, code, event.error.message);
+        this.enqueue({ refusal: { request: event.header, code, message: event.error.message } });
         return;
       }
       case 'fatal':
@@ -116,35 +122,46 @@ export class Connection implements StreamSink {
       this.ctx.log.info('client-error', { uid: this.uid, did: f.did, func: f.func });
       return;
     }
-    if (this.uid !== 0 && f.uid !== this.uid) {
-      this.refuse(f, 'wrong-uid', `this connection is uid ${this.uid}, the frame says ${f.uid}`);
-      return;
-    }
-    if (f.ack) {
-      this.refuse(f, 'bad-state', 'a client sends requests, not ACK frames');
-      return;
-    }
-    if (f.encrypted) {
-      this.refuse(f, 'unsupported', 'encrypted frames are not supported by this server');
-      return;
-    }
+    const refusal = (code: ErrorCode, message: string) => this.enqueue({ refusal: { request: f, code, message } });
+    if (this.uid !== 0 && f.uid !== this.uid) return refusal('wrong-uid', `this connection is uid ${this.uid}, the frame says ${f.uid}`);
+    if (f.ack) return refusal('bad-state', 'a client sends requests, not ACK frames');
+    if (f.encrypted) return refusal('unsupported', 'encrypted frames are not supported by this server');
     // CREDIT is not a request and gets no answer: applying it at once keeps streams flowing behind slow requests.
     if (this.ctx.handlers.isImmediate(f)) {
-      this.run(f);
+      void this.run(f);
       return;
     }
+    this.enqueue({ frame: f });
+  }
+
+  private enqueue(item: QueuedItem): void {
     if (this.queue.length >= this.ctx.limits.maxQueuedRequests) {
-      this.refuse(f, 'too-many-requests', `more than ${this.ctx.limits.maxQueuedRequests} requests are waiting`);
+      // Answering out of turn would break the order clients rely on, and queueing without end costs memory.
+      this.fail('too-many-requests', `more than ${this.ctx.limits.maxQueuedRequests} requests were waiting`);
       return;
     }
-    this.queue.push(f);
+    this.queue.push(item);
     if (!this.working) void this.drainQueue();
   }
 
   private async drainQueue(): Promise<void> {
     this.working = true;
-    while (this.queue.length > 0 && !this.closing) await this.run(this.queue.shift()!);
+    while (this.queue.length > 0 && !this.closing) {
+      const item = this.queue.shift()!;
+      if ('frame' in item) await this.run(item.frame);
+      else this.refuse(item.refusal.request, item.refusal.code, item.refusal.message);
+    }
     this.working = false;
+  }
+
+  /** One timer per connection, re-armed lazily: idle means no frame received, whatever the server sends. */
+  private armIdleTimer(delay: number): void {
+    const idle = this.ctx.limits.idleTimeoutMs;
+    this.idleTimer = setTimeout(() => {
+      const quiet = Date.now() - this.lastFrameAt;
+      if (quiet >= idle) this.fail('idle-timeout', `no frame for ${idle} ms`);
+      else this.armIdleTimer(idle - quiet);
+    }, delay);
   }
 
   private async run(f: Frame): Promise<void> {
@@ -162,6 +179,7 @@ export class Connection implements StreamSink {
 
   private async cleanup(): Promise<void> {
     this.closing = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.queue.length = 0;
     const tail = this.decoder.pendingBytes;
     if (tail > 0) this.ctx.log.info('truncated-frame', { uid: this.uid, remote: this.remote, bytes: tail });

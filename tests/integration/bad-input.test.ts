@@ -128,12 +128,36 @@ describe('bad input from a socket', () => {
     peer.close();
   });
 
-  test('too many requests queued', async () => {
+  test('too many requests queued: error too-many-requests, then the connection closes', async () => {
     const { peer, uid } = await loggedIn();
     const burst = Array.from({ length: 200 }, () => encodeFrame(build.list(uid, { limit: 500 })));
     peer.send(Buffer.concat(burst));
     assert.equal((await peer.nextError()).code, 'too-many-requests');
+    assert.ok(await peer.waitClosed());
+  });
+
+  test('refusals keep their turn: answers come in the order the requests were sent', async () => {
+    const { peer, uid } = await loggedIn();
+    const wrongUid = build.ping((uid % 1000) + 1000);
+    peer.send(Buffer.concat([encodeFrame(build.list(uid, { limit: 500 })), encodeFrame(wrongUid), encodeFrame(build.ping(uid))]));
+    const first = await peer.next();
+    const second = await peer.next();
+    const third = await peer.next();
+    assert.equal(first.type, FrameType.LIBRARY, 'the LIST reply comes first');
+    assert.equal(second.type, FrameType.ERROR, 'then the refusal of the wrong uid');
+    assert.equal(second.uid, wrongUid.uid, 'an error carries the uid of the frame it answers');
+    assert.equal(third.type, FrameType.CONTROL, 'then the PING reply');
     peer.close();
+  });
+
+  test('a connection receiving DATA but sending nothing still times out', async () => {
+    const { peer, uid } = await loggedIn();
+    peer.send(build.setup(uid, { track: track.id, window: 4096 }));
+    const ack = await peer.next((f) => f.ack);
+    peer.send(build.play(uid, ack.did, { positionMs: 0 }));
+    const err = await peer.nextError();
+    assert.equal(err.code, 'idle-timeout');
+    assert.ok(await peer.waitClosed());
   });
 
   test('a truncated frame, then the peer goes away', async () => {

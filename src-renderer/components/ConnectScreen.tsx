@@ -1,0 +1,91 @@
+import { useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { DEFAULT_PORT } from '../../src-shared/protocol/constants.js';
+import { parseAddress } from '../../src-shared/ipc/validate.js';
+import { errorText, t } from '../i18n.js';
+import { useApp } from './app-context.js';
+
+/** Address, user and password; errors said in words, next to the form. */
+export function ConnectScreen() {
+  const { connection } = useApp();
+  const busy = useStore(connection, (s) => s.busy);
+  const error = useStore(connection, (s) => s.error);
+  const recent = useStore(connection, (s) => s.recent);
+  const local = useStore(connection, (s) => s.localServer);
+  const connected = useStore(connection, (s) => s.connection.status === 'connected');
+  const [address, setAddress] = useState(recent[0] ? `${recent[0].host}:${recent[0].port}` : '');
+  const [user, setUser] = useState(recent[0]?.user ?? '');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(true);
+  const [addressError, setAddressError] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = parseAddress(address, DEFAULT_PORT);
+    setAddressError(parsed === null);
+    if (!parsed) return;
+    await connection.getState().connect({ ...parsed, user, password, remember });
+  }
+
+  return (
+    <main className="connect-screen">
+      <form className="connect-card" onSubmit={(e) => void submit(e)} aria-labelledby="connect-title">
+        <h1 id="connect-title">{t('connectTitle')}</h1>
+        <label>
+          {t('address')}
+          <input name="address" value={address} onChange={(e) => setAddress(e.target.value)} placeholder={t('addressHint')} autoFocus required />
+        </label>
+        <label>
+          {t('user')}
+          <input name="user" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="username" />
+        </label>
+        <label>
+          {t('password')}
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          {t('remember')}
+        </label>
+        {(addressError || error) && (
+          <p className="error" role="alert">
+            {addressError ? t('error.bad-address') : errorText(error!.code, error!.message, error!)}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" disabled={busy}>{busy ? t('connecting') : t('connect')}</button>
+          {local.available && (
+            <button type="button" className="secondary" disabled={busy} onClick={() => void connection.getState().connectLocal()}>
+              {t('useLocal')}
+            </button>
+          )}
+          {connected && (
+            <button type="button" className="secondary" onClick={() => connection.getState().setConnectOpen(false)}>{t('cancel')}</button>
+          )}
+        </div>
+        {recent.length > 0 && (
+          <section className="recent">
+            <h2>{t('recent')}</h2>
+            <ul>
+              {recent.map((r) => (
+                <li key={`${r.user}@${r.host}:${r.port}`}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      setAddress(`${r.host}:${r.port}`);
+                      setUser(r.user);
+                      if (r.savedPassword) void connection.getState().connectRecent(r);
+                    }}
+                  >
+                    {r.user}@{r.host}:{r.port}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </form>
+    </main>
+  );
+}

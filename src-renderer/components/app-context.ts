@@ -1,0 +1,23 @@
+import { createContext, useContext } from 'react';
+import type { AudioEngine } from '../audio/audio-engine.js';
+import type { DesktopClient } from '../desktop-client.js';
+import type { createConnectionStore } from '../stores/connection-store.js';
+import type { createLibraryStore } from '../stores/library-store.js';
+import type { createPlayerStore } from '../stores/player-store.js';
+
+/** The stores and services the screens share, made once in main.tsx. */
+export interface AppServices {
+  api: DesktopClient;
+  engine: AudioEngine;
+  connection: ReturnType<typeof createConnectionStore>;
+  library: ReturnType<typeof createLibraryStore>;
+  player: ReturnType<typeof createPlayerStore>;
+}
+
+export const AppContext = createContext<AppServices | null>(null);
+
+export function useApp(): AppServices {
+  const services = useContext(AppContext);
+  if (!services) throw new Error('AppContext is missing');
+  return services;
+}

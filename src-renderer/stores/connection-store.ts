@@ -1,0 +1,86 @@
+/**
+ * The connection as the renderer knows it: state pushed by the controller, recent servers, the local server, and
+ * the last error in a form the connect screen can word.
+ */
+import { createStore } from 'zustand/vanilla';
+import type {
+  ConnectRequest, ConnectionState, DesktopErrorInfo, DesktopEvent, LocalServerState, RecentServer,
+} from '../../src-shared/ipc/contract.js';
+import { DesktopCallError, type DesktopClient } from '../desktop-client.js';
+
+export interface ConnectionStore {
+  connection: ConnectionState;
+  recent: RecentServer[];
+  localServer: LocalServerState;
+  error: (DesktopErrorInfo & { address?: string; host?: string }) | null;
+  busy: boolean;
+  /** The connect screen is open over the library (the menu's "Connect to server…"). */
+  connectOpen: boolean;
+  /** Loads the state; on a first start (no recent server) starts the local server and logs in to it. */
+  init(): Promise<void>;
+  connect(req: ConnectRequest): Promise<boolean>;
+  connectRecent(server: RecentServer): Promise<boolean>;
+  connectLocal(): Promise<boolean>;
+  disconnect(): Promise<void>;
+  setConnectOpen(open: boolean): void;
+  handleEvent(event: DesktopEvent): void;
+}
+
+function asErrorInfo(err: unknown): DesktopErrorInfo {
+  if (err instanceof DesktopCallError) return { code: err.code, message: err.message };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+export function createConnectionStore(api: DesktopClient) {
+  return createStore<ConnectionStore>()((set, get) => {
+    async function attempt(run: () => Promise<unknown>, context: { address?: string; host?: string }): Promise<boolean> {
+      set({ busy: true, error: null });
+      try {
+        await run();
+        set({ busy: false, connectOpen: false });
+        return true;
+      } catch (err) {
+        set({ busy: false, error: { ...asErrorInfo(err), ...context } });
+        return false;
+      }
+    }
+    return {
+      connection: { status: 'disconnected' },
+      recent: [],
+      localServer: { available: false, running: false, library: null, address: null },
+      error: null,
+      busy: false,
+      connectOpen: false,
+      async init() {
+        const snap = await api.snapshot(null);
+        set({ connection: snap.connection, recent: snap.recent, localServer: snap.localServer });
+        if (snap.connection.status === 'disconnected' && snap.recent.length === 0 && snap.localServer.available) {
+          await get().connectLocal();
+        }
+      },
+      async connect(req) {
+        const address = `${req.host}:${req.port}`;
+        const ok = await attempt(() => api.connect(req), { address, host: req.host });
+        if (ok) set({ recent: (await api.snapshot(null)).recent });
+        return ok;
+      },
+      connectRecent(server) {
+        return attempt(() => api.connectRecent(server), { address: `${server.host}:${server.port}`, host: server.host });
+      },
+      connectLocal() {
+        return attempt(() => api.connectLocal(null), {});
+      },
+      async disconnect() {
+        await api.disconnect(null);
+      },
+      setConnectOpen(open) {
+        set({ connectOpen: open, error: null });
+      },
+      handleEvent(event) {
+        if (event.type === 'connection') set({ connection: event.state });
+        else if (event.type === 'local-server') set({ localServer: event.state });
+        else if (event.type === 'menu' && event.command === 'show-connect') set({ connectOpen: true, error: null });
+      },
+    };
+  });
+}

@@ -147,11 +147,26 @@ export class Connection implements StreamSink {
   private async drainQueue(): Promise<void> {
     this.working = true;
     while (this.queue.length > 0 && !this.closing) {
+      // A peer that sends requests but does not read their answers must not make the server buffer them all.
+      if (this.socket.writableNeedDrain) await this.drained();
+      if (this.closing) break;
       const item = this.queue.shift()!;
       if ('frame' in item) await this.run(item.frame);
       else this.refuse(item.refusal.request, item.refusal.code, item.refusal.message);
     }
     this.working = false;
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   /** One timer per connection, re-armed lazily: idle means no frame received, whatever the server sends. */

@@ -44,6 +44,8 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   /** The stream the renderer is rendering: the one a reconnect reopens. */
   private current: PlaybackSession | null = null;
   private nextStreamId = 1;
+  /** While reconnecting: the stream that was playing, still told the renderer's position until it is reopened. */
+  private resuming: PlaybackSession | null = null;
   private sink: AudioSink | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
@@ -52,6 +54,9 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     options.localServer?.on('state', (state) => this.emit('event', { type: 'local-server', state }));
   }
 
+  /** Opens a new audio port to the renderer and attaches it (set by the Electron shell or the test bridge). */
+  openAudioPort: (() => void) | null = null;
+
   /** Where PCM goes: the Electron MessagePort, or the test bridge. */
   attachAudio(sink: AudioSink): void {
     this.sink = sink;
@@ -59,6 +64,8 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
 
   /** What the renderer says over the audio port. */
   audioUp(message: AudioUpMessage): void {
+    // The renderer plays on from its buffer after a connection drops; the reopened track must start where it stops.
+    if (message.kind === 'position' && this.resuming?.id === message.streamId) this.resuming.renderedFrame = message.frame;
     const session = this.sessions.get(message.streamId);
     if (!session) return;
     if (message.kind === 'consumed') session.consumed(message.epoch, message.bytes);
@@ -80,7 +87,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     snapshot: async () => ({
       connection: this.connection,
       recent: this.options.settings.recent(),
-      localServer: this.options.localServer?.state ?? { running: false, library: null, address: null },
+      localServer: this.options.localServer?.state ?? { available: false, running: false, library: null, address: null },
     }),
     connect: async ({ host, port, user, password, remember }) => {
       const session = await this.open({ host, port, login: { user, password }, local: false });
@@ -124,6 +131,11 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     release: async ({ streamId }) => {
       const s = this.sessions.get(streamId);
       if (s) await this.release(s);
+      return null;
+    },
+    openAudioPort: async () => {
+      if (!this.openAudioPort) throw new DesktopError('unsupported', 'no audio port can be opened here');
+      this.openAudioPort();
       return null;
     },
   };
@@ -220,6 +232,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.target = null;
+    this.resuming = null;
     const client = this.client;
     this.client = null;
     await this.closeSessions();
@@ -233,30 +246,25 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   private onClientClose(client: AtpClient, err?: Error): void {
     if (client !== this.client || !this.target) return;
     this.client = null;
-    const playing = this.current;
-    const resume = playing ? { id: playing.id, trackId: playing.trackId, positionMs: playing.positionMs, paused: playing.paused } : null;
+    this.resuming = this.current;
     // The server forgot the streams with the connection; nothing to tear down.
     this.sessions.clear();
     this.current = null;
-    this.scheduleReconnect(this.target, 0, err ?? new DesktopError('disconnected', 'the server closed the connection'), resume);
+    this.scheduleReconnect(this.target, 0, err ?? new DesktopError('disconnected', 'the server closed the connection'));
   }
 
-  private scheduleReconnect(
-    target: Target, attempt: number, cause: unknown, resume: { id: number; trackId: string; positionMs: number; paused: boolean } | null,
-  ): void {
+  private scheduleReconnect(target: Target, attempt: number, cause: unknown): void {
     const delay = reconnectDelay(attempt);
     const address = formatAddress(target.host, target.port);
     const error = toErrorInfo(cause);
     this.setConnection({ status: 'reconnecting', address, attempt: attempt + 1, retryInMs: delay, error: { ...error, code: 'disconnected' } });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      void this.reconnect(target, attempt, resume);
+      void this.reconnect(target, attempt);
     }, delay);
   }
 
-  private async reconnect(
-    target: Target, attempt: number, resume: { id: number; trackId: string; positionMs: number; paused: boolean } | null,
-  ): Promise<void> {
+  private async reconnect(target: Target, attempt: number): Promise<void> {
     try {
       let t = target;
       if (target.local && this.options.localServer && !this.options.localServer.state.running) {
@@ -273,13 +281,15 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       }
       this.target = t;
       this.setConnection({ status: 'connected', session });
+      const resume = this.resuming;
+      this.resuming = null;
       if (resume) await this.reopen(resume);
     } catch (err) {
-      if (this.target === target) this.scheduleReconnect(target, attempt + 1, err, resume);
+      if (this.target === target) this.scheduleReconnect(target, attempt + 1, err);
     }
   }
 
-  private async reopen(resume: { id: number; trackId: string; positionMs: number; paused: boolean }): Promise<void> {
+  private async reopen(resume: PlaybackSession): Promise<void> {
     const session = await this.openSession(resume.trackId);
     this.current = session;
     let started: StreamStarted;

@@ -39,7 +39,7 @@ export class LocalServer extends EventEmitter<{ state: [LocalServerState] }> {
 
   get state(): LocalServerState {
     const e = this.endpoint;
-    return { running: e !== null, library: this.library, address: e ? `${e.host}:${e.port}` : null };
+    return { available: true, running: e !== null, library: this.library, address: e ? `${e.host}:${e.port}` : null };
   }
 
   get logFile(): string {

@@ -8,7 +8,7 @@ import type { AudioDownMessage, AudioUpMessage } from '../../src-shared/ipc/audi
 import type { SeekResult, StreamStarted } from '../../src-shared/ipc/contract.js';
 import playerUrl from './player-worklet.ts?worker&url';
 import tapUrl from './tap-worklet.ts?worker&url';
-import type { PlayerCommand, PlayerReport, TapReport } from './worklet-messages.js';
+import type { PlayerCommand, PlayerReport, TapCommand, TapReport } from './worklet-messages.js';
 
 export interface EngineStatus {
   streamId: number;
@@ -171,13 +171,16 @@ export class AudioEngine {
     if (g) g.gain.gain.setTargetAtTime(volume, g.context.currentTime, 0.01);
   }
 
-  /** Checksums the next `frames` frames rendered at or after `fromFrame` (tests and bench). */
-  tap(fromFrame: number, frames: number): Promise<TapReport> {
+  /**
+   * Checksums `frames` frames rendered from the first one at or after `fromFrame` (and before `beforeFrame`, so
+   * frames of the other side of a seek are not taken): tests and bench.
+   */
+  tap(fromFrame: number, frames: number, beforeFrame = Number.MAX_SAFE_INTEGER): Promise<TapReport> {
     const g = this.graph;
     if (!g) return Promise.reject(new Error('no audio graph yet'));
     return new Promise((resolve) => {
       this.tapWaiters.push(resolve);
-      g.tap.port.postMessage({ cmd: 'arm', fromFrame, frames });
+      g.tap.port.postMessage({ cmd: 'arm', fromFrame, beforeFrame, frames } satisfies TapCommand);
     });
   }
 }

@@ -46,7 +46,7 @@ class TapProcessor extends worklet.AudioWorkletProcessor {
       const frame = index[i]!;
       if (frame < 0) continue;
       if (!this.capturing) {
-        if (frame < this.armed.fromFrame % FRAME_INDEX_MODULO) continue;
+        if (frame < this.armed.fromFrame % FRAME_INDEX_MODULO || frame >= this.armed.beforeFrame) continue;
         this.capturing = true;
         this.firstFrame = frame;
       } else if (frame !== (this.previous + 1) % FRAME_INDEX_MODULO) {

@@ -39,7 +39,8 @@ export type PlayerReport =
   | { kind: 'track-started'; streamId: number; frame: number }
   | { kind: 'drained'; streamId: number };
 
-export type TapCommand = { cmd: 'arm'; fromFrame: number; frames: number };
+/** Capture `frames` frames from the first clean one in [fromFrame, beforeFrame). */
+export type TapCommand = { cmd: 'arm'; fromFrame: number; beforeFrame: number; frames: number };
 export interface TapReport {
   kind: 'tap';
   firstFrame: number;

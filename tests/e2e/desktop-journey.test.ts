@@ -1,0 +1,138 @@
+/**
+ * The desktop journey in Debian's Chromium: the built renderer, the real controller in this process bridged to
+ * the page in place of the preload, a real atp-server process. What is heard is checked through the tap worklet's
+ * checksums against the WAV files, not by looking at the UI.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import { DesktopController } from '../../src-main/desktop/controller.js';
+import { Settings } from '../../src-main/desktop/settings.js';
+import { DEMO_LIBRARY, REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { DesktopBridge } from './bridge/desktop-bridge.js';
+import { armTap, launchChromium, playerView, screenshot, waitForPlayer } from './journey-page.js';
+import { checksumFrames, readWav } from './wav-samples.js';
+
+const RENDERER = join(REPO, 'dist/renderer');
+const TRACK = 'Handshake';
+const wav = readWav(join(DEMO_LIBRARY, '01 Handshake.wav'));
+const rate = wav.sampleRate;
+
+describe('desktop journey (Chromium, bridged controller, real server)', () => {
+  let server: RunningServer;
+  let controller: DesktopController;
+  let bridge: DesktopBridge;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(serverBuilt() && existsSync(join(RENDERER, 'index.html')), 'build first: node scripts/build.mjs (dist/server and dist/renderer)');
+    server = await startServer();
+    controller = new DesktopController({ settings: new Settings(null, null) });
+    bridge = new DesktopBridge(controller, RENDERER);
+    const url = await bridge.listen();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
+    await bridge.install(page);
+    await page.goto(url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await bridge?.close();
+    await controller?.dispose();
+    await server?.stop();
+  });
+
+  async function logIn(password: string): Promise<void> {
+    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
+    await page.getByLabel('User').fill(TEST_USER);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Connect' }).click();
+  }
+
+  it('says in words that the password is wrong', async () => {
+    await logIn('not the password');
+    await page.getByRole('alert').filter({ hasText: 'The user name or password is wrong.' }).waitFor();
+    await screenshot(page, '01-login-error');
+  });
+
+  it('logs in and lists the library', async () => {
+    await logIn(TEST_PASSWORD);
+    await page.locator('.track-row[data-track-id]').nth(2).waitFor();
+    assert.equal(await page.locator('.track-row[data-track-id]').count(), 3);
+    assert.match(await page.getByTestId('connection-status').innerText(), /Connected to 127\.0\.0\.1:\d+ as listener/);
+    await screenshot(page, '02-library');
+  });
+
+  it('searches on the server', async () => {
+    await page.keyboard.press('Control+F');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
+    await page.keyboard.type('credit');
+    await page.waitForFunction(() => document.querySelectorAll('.track-row[data-track-id]').length === 1);
+    assert.match(await page.locator('.track-row[data-track-id]').innerText(), /02 Credit Window/);
+    await screenshot(page, '03-search');
+    await page.getByLabel('Search title, artist, album').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('.track-row[data-track-id]').length === 3);
+  });
+
+  it('plays: the samples rendered are the track’s own, from the first frame', async () => {
+    // The graph exists before the click so the tap can be armed for frame 0.
+    await page.evaluate((r) => (window as any).atpApp.engine.prepare(r), rate);
+    const fromStart = await armTap(page, 0, rate / 2);
+    await page.locator('.track-row', { hasText: TRACK }).locator('.col-title').click();
+    const first = await fromStart();
+    assert.deepEqual(first, { kind: 'tap', firstFrame: 0, frames: rate / 2, checksum: checksumFrames(wav, 0, rate / 2), discontinuities: 0 });
+    await waitForPlayer(page, () => (window as any).atpApp.player.getState().status === 'playing' && (window as any).atpApp.player.getState().positionMs > 600, null);
+    assert.equal(await page.getByTestId('np-title').innerText(), '01 Handshake');
+    await screenshot(page, '04-now-playing');
+  });
+
+  it('pause stops the position; play goes on from it', async () => {
+    await page.getByTestId('play-pause').click();
+    await waitForPlayer(page, () => (window as any).atpApp.player.getState().status === 'paused', null);
+    const frameAt = () => page.evaluate(() => (window as any).atpApp.player.getState().positionMs as number);
+    await page.waitForTimeout(300); // the fade-out and the last report
+    const paused = await frameAt();
+    await page.waitForTimeout(700);
+    assert.equal(await frameAt(), paused, 'the position moved while paused');
+    await page.keyboard.press('Space');
+    await waitForPlayer(page, (p) => (window as any).atpApp.player.getState().status === 'playing' && (window as any).atpApp.player.getState().positionMs > p + 300, paused);
+  });
+
+  it('seek lands within 20 ms of the target, and plays the track’s samples from there', async () => {
+    const targetMs = 1500;
+    const target = (targetMs * rate) / 1000;
+    const tolerance = (20 * rate) / 1000;
+    const heard = await armTap(page, target - tolerance, rate / 4, target + tolerance);
+    await page.getByLabel('position').fill(String(targetMs));
+    const report = await heard();
+    assert.ok(Math.abs(report.firstFrame - target) <= tolerance, `first frame after the seek is ${report.firstFrame}, target ${target}`);
+    assert.equal(report.discontinuities, 0);
+    assert.equal(report.checksum, checksumFrames(wav, report.firstFrame, rate / 4));
+    await screenshot(page, '05-seeked');
+  });
+
+  it('shows “disconnected” when the server dies, and resumes the track where it was when it is back', async () => {
+    const before = await playerView(page);
+    await server.kill();
+    const status = page.getByTestId('connection-status');
+    await status.filter({ hasText: 'Disconnected' }).waitFor();
+    const positionAtDrop = (await playerView(page)).positionMs;
+    await screenshot(page, '06-disconnected');
+    server = await startServer({ stateDir: server.stateDir, port: server.port });
+    await page.locator('[data-testid="connection-status"][data-status="connected"]').waitFor({ timeout: 20000 });
+    await waitForPlayer(page, (id) => (window as any).atpApp.player.getState().stream?.streamId !== id && (window as any).atpApp.player.getState().status === 'playing', before.streamId);
+    const resumed = await playerView(page);
+    const resumedMs = (resumed.startFrame! * 1000) / rate;
+    assert.ok(resumedMs >= positionAtDrop - 100, `resumed at ${resumedMs} ms, the drop was at ${positionAtDrop} ms`);
+    // What plays after the reconnect is the track's own audio, frame for frame.
+    const from = Math.round(((resumed.positionMs + 300) * rate) / 1000);
+    const report = await (await armTap(page, from, rate / 4))();
+    assert.equal(report.discontinuities, 0);
+    assert.equal(report.checksum, checksumFrames(wav, report.firstFrame, rate / 4));
+    await screenshot(page, '07-reconnected');
+  });
+});

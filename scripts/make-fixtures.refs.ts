@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -25,10 +25,15 @@ function probe(file: string): { sampleRate: number; channels: number } {
   return { sampleRate: Number(s.sample_rate), channels: Number(s.channels) };
 }
 
+/** ffmpeg's own Opus decoder differs from libopus in SILK mode; ours is libopus, so the reference is too. */
 function decode(file: string): Buffer {
-  return execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 's16le', '-acodec', 'pcm_s16le', '-'], { maxBuffer: 1 << 28 });
+  const input = file.endsWith('.opus') ? ['-c:a', 'libopus', '-i', file] : ['-i', file];
+  return execFileSync('ffmpeg', ['-v', 'error', ...input, '-f', 's16le', '-acodec', 'pcm_s16le', '-'], { maxBuffer: 1 << 28 });
 }
 
+/** Refreshing refs alone (`make-fixtures.refs.ts DIR /nonexistent`) keeps the source lengths already recorded. */
+const refsFile = join(outDir, '..', 'refs.json');
+const previous: Record<string, { sourceFrames?: number }> = existsSync(refsFile) ? JSON.parse(readFileSync(refsFile, 'utf8')) : {};
 const refs: Record<string, unknown> = {};
 for (const name of readdirSync(outDir).sort()) {
   const file = join(outDir, name);
@@ -42,11 +47,11 @@ for (const name of readdirSync(outDir).sort()) {
     sha256: createHash('sha256').update(pcm).digest('hex'),
   };
   const source = MP3_SOURCE[name];
-  if (source) entry.sourceFrames = decode(join(tmpDir, source)).length / (2 * channels);
+  if (source) entry.sourceFrames = existsSync(join(tmpDir, source)) ? decode(join(tmpDir, source)).length / (2 * channels) : previous[name]?.sourceFrames;
   if (LOSSY.test(name) && !name.endsWith('.m4a')) {
     writeFileSync(join(outDir, '..', 'ref', `${name}.s16.gz`), gzipSync(pcm, { level: 9 }));
     entry.ref = `ref/${name}.s16.gz`;
   }
   refs[name] = entry;
 }
-writeFileSync(join(outDir, '..', 'refs.json'), JSON.stringify(refs, null, 2) + '\n');
+writeFileSync(refsFile, JSON.stringify(refs, null, 2) + '\n');

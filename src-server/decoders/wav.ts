@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { roundHalfEven } from './block-source.js';
 import { DecodeError, type Decoder, type PcmSource, type SourceFormat } from './pcm-source.js';
 
 const WAVE_FORMAT_PCM = 1;
@@ -66,11 +67,11 @@ function checkFormat(f: Omit<WavLayout, 'dataStart' | 'totalFrames'>): void {
   if (f.blockAlign !== (f.channels * f.bitsPerSample) / 8) throw new DecodeError('decode-failed', 'block align does not match channels and bits');
 }
 
-/** Converts one sample to s16 the way ffmpeg's swresample does: integers truncate, floats round and clip. */
+/** Converts one sample to s16 the way ffmpeg's swresample does: integers truncate, floats lrintf (ties to even) and clip. */
 function converter(layout: WavLayout): (src: Buffer, i: number) => number {
   if (layout.encoding === 'float') {
     const read = layout.bitsPerSample === 32 ? (s: Buffer, i: number) => s.readFloatLE(i) : (s: Buffer, i: number) => s.readDoubleLE(i);
-    return (s, i) => Math.max(-32768, Math.min(32767, Math.round(read(s, i) * 32768)));
+    return (s, i) => Math.max(-32768, Math.min(32767, roundHalfEven(read(s, i) * 32768)));
   }
   switch (layout.bitsPerSample) {
     case 8:

@@ -1,0 +1,236 @@
+/**
+ * Ogg Vorbis (@wasm-audio-decoders/ogg-vorbis) and Ogg Opus (opus-decoder, the packet decoder inside
+ * ogg-opus-decoder), page by page. Positions come from the pages' granules: each decoded page ends at its granule,
+ * so a restart anywhere in the file knows exactly where its samples lie. A seek bisects the file on granules to the
+ * page a pre-roll before the target: Vorbis needs the previous packet (its windows overlap), so the restart is
+ * bit-exact; Opus needs 80 ms for its decoder state to converge, so samples are within the codec's tolerance.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
+import { codecFrames, data, header, vorbisSetup } from 'codec-parser';
+import { OpusDecoder } from 'opus-decoder';
+import { BlockPcmSource, type DecodedBlock } from './block-source.js';
+import { lastGranule, PacketAssembler, PageReader, type OggPage } from './ogg-pages.js';
+import { DecodeError, type Decoder } from './pcm-source.js';
+
+interface PacketCodec {
+  sampleRate: number;
+  channels: number;
+  /** Granule units before output frame 0 (Opus pre-skip). */
+  offset: number;
+  /** How far before the target, in granule units, decoding restarts. */
+  preroll: number;
+  /** Vorbis and Opus families 1 and 255 order channels L C R...; streams are sent in WAV (and ffmpeg) order. */
+  vorbisOrder: boolean;
+  reset(): Promise<void>;
+  decode(packets: Uint8Array[]): Promise<{ channelData: Float32Array[]; samplesDecoded: number }>;
+  free(): void;
+}
+
+/** For each WAV channel position, the Vorbis-order channel that goes there (3 to 8 channels). */
+const VORBIS_TO_WAV: Record<number, number[]> = {
+  3: [0, 2, 1],
+  5: [0, 2, 1, 3, 4],
+  6: [0, 2, 1, 5, 3, 4],
+  7: [0, 2, 1, 6, 5, 3, 4],
+  8: [0, 2, 1, 7, 5, 6, 3, 4],
+};
+
+async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
+  const id = headers[0]!;
+  const v = new DataView(id.buffer, id.byteOffset, id.byteLength);
+  const decoder = new OggVorbisDecoder();
+  await decoder.ready;
+  let primed = false;
+  // The decoder takes codec-parser's page objects; these carry just the fields it reads.
+  const page = (bytes: Uint8Array, packets: Uint8Array[]) =>
+    ({ [data]: bytes, [codecFrames]: packets.map((p) => ({ [data]: p, [header]: { [vorbisSetup]: headers[2] } })) }) as never;
+  return {
+    sampleRate: v.getUint32(12, true),
+    channels: id[11]!,
+    offset: 0,
+    preroll: 16384,
+    vorbisOrder: true,
+    async reset() {
+      await decoder.reset();
+      primed = false;
+    },
+    async decode(packets) {
+      if (!primed) {
+        await decoder.decodeOggPages([page(id, [])]);
+        primed = true;
+      }
+      return decoder.decodeOggPages([page(new Uint8Array(0), packets)]);
+    },
+    free: () => decoder.free(),
+  };
+}
+
+async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
+  const h = headers[0]!;
+  const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
+  const channels = h[9]!;
+  const family = h[18]!;
+  const options =
+    family === 0
+      ? { channels, streamCount: 1, coupledStreamCount: channels - 1, channelMappingTable: channels === 2 ? [0, 1] : [0] }
+      : { channels, streamCount: h[19]!, coupledStreamCount: h[20]!, channelMappingTable: [...h.subarray(21, 21 + channels)] };
+  // Pre-skip is applied by us (on the granule timeline), so the decoder is told none.
+  const decoder = new OpusDecoder({ ...options, preSkip: 0 });
+  await decoder.ready;
+  return {
+    sampleRate: 48000,
+    channels,
+    offset: v.getUint16(10, true),
+    // 80 ms is the specification's minimum; 250 ms lets the decoder's state converge to within a few LSB.
+    preroll: 12000,
+    vorbisOrder: family === 1,
+    async reset() {
+      await decoder.reset();
+    },
+    async decode(packets) {
+      return decoder.decodeFrames(packets);
+    },
+    free: () => decoder.free(),
+  };
+}
+
+class OggSource extends BlockPcmSource {
+  private pos: number;
+  /** Output frame where the next page's samples begin, when known (unknown right after a restart mid-stream). */
+  private prevEnd: number | null;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly reader: PageReader,
+    private readonly packets: PacketAssembler,
+    private readonly codec: PacketCodec,
+    private readonly audioStart: number,
+    totalFrames: number,
+    name: string,
+  ) {
+    super({ sampleRate: codec.sampleRate, channels: codec.channels, totalFrames, codec: name, bitsPerSample: null }, 'lossy');
+    this.pos = audioStart;
+    this.prevEnd = -codec.offset;
+  }
+
+  static async open(path: string, name: 'vorbis' | 'opus'): Promise<OggSource> {
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const reader = new PageReader(fh, size);
+      const first = await reader.pageAt(0);
+      if (!first || first.offset !== 0) throw new DecodeError('decode-failed', 'not an Ogg stream');
+      const packets = new PacketAssembler(first.serial);
+      const headers: Uint8Array[] = [];
+      const wanted = name === 'vorbis' ? 3 : 2;
+      let page: OggPage | null = first;
+      let pos = 0;
+      while (headers.length < wanted) {
+        if (!page) throw new DecodeError('decode-failed', `Ogg ${name} headers truncated`);
+        headers.push(...packets.push(page));
+        pos = page.offset + page.size;
+        if (headers.length < wanted) page = await reader.pageAt(pos);
+      }
+      packets.reset();
+      const codec = name === 'vorbis' ? await vorbisCodec(headers) : await opusCodec(headers);
+      if (codec.channels < 1 || codec.channels > 8 || !codec.sampleRate) throw new DecodeError('unsupported-format', `${codec.channels}-channel ${name}`);
+      const total = Math.max(0, (await lastGranule(fh, size, first.serial)) - codec.offset);
+      return new OggSource(fh, reader, packets, codec, pos, total, name);
+    } catch (err) {
+      await fh.close();
+      throw err instanceof DecodeError ? err : new DecodeError('decode-failed', (err as Error).message);
+    }
+  }
+
+  /** The first page of our stream with a granule at or after `offset` and before `before`. */
+  private async granulePage(offset: number, before: number): Promise<OggPage | null> {
+    for (let at = offset; at < before; ) {
+      const page = await this.reader.pageAt(at);
+      if (!page || page.offset >= before) return null;
+      if (page.serial === this.packets.serial && page.granule >= 0) return page;
+      at = page.offset + page.size;
+    }
+    return null;
+  }
+
+  protected async restartAt(frame: number): Promise<void> {
+    let best = await this.lastPageUpTo(frame + this.codec.offset - this.codec.preroll);
+    // Decoding restarts on the page after `best` and places it by its granule, which on the last page is cut to
+    // the stream's length; so that page is never the first decoded: restart one granule page earlier.
+    while (best) {
+      const next = await this.granulePage(best.offset + best.size, this.reader.size);
+      if (!next?.eos) break;
+      best = await this.lastPageUpTo(best.granule - 1);
+    }
+    this.pos = best ? best.offset + best.size : this.audioStart;
+    this.prevEnd = best ? null : -this.codec.offset;
+    this.packets.reset();
+    await this.codec.reset();
+  }
+
+  /** The last page of our stream whose granule is at most `goal`, by bisection then a short walk; null if none. */
+  private async lastPageUpTo(goal: number): Promise<OggPage | null> {
+    let lo = this.audioStart;
+    let hi = this.reader.size;
+    let best: OggPage | null = null;
+    while (hi - lo > 64 * 1024) {
+      const mid = Math.floor((lo + hi) / 2);
+      const page = await this.granulePage(mid, hi);
+      if (page && page.granule <= goal) {
+        best = page;
+        lo = page.offset + page.size;
+      } else hi = mid;
+    }
+    for (let page = await this.granulePage(lo, hi); page && page.granule <= goal; page = await this.granulePage(page.offset + page.size, hi)) {
+      best = page;
+    }
+    return best;
+  }
+
+  protected async nextBlock(): Promise<DecodedBlock | null> {
+    for (;;) {
+      const page = await this.reader.pageAt(this.pos);
+      if (!page) return null;
+      this.pos = page.offset + page.size;
+      const packets = this.packets.push(page);
+      if (packets.length === 0) continue;
+      const r = await this.codec.decode(packets);
+      const end = page.granule >= 0 ? page.granule - this.codec.offset : null;
+      let frames = r.samplesDecoded;
+      const start = this.prevEnd ?? (end ?? 0) - frames;
+      if (end !== null && start + frames > end) frames = Math.max(0, end - start); // the last page's padding
+      this.prevEnd = end ?? start + frames;
+      if (frames === 0) continue;
+      return { start, frames, channelData: this.reorder(r.channelData) };
+    }
+  }
+
+  private reorder(channels: Float32Array[]): Float32Array[] {
+    const map = this.codec.vorbisOrder ? VORBIS_TO_WAV[channels.length] : undefined;
+    return map ? map.map((c) => channels[c]!) : channels;
+  }
+
+  protected async release(): Promise<void> {
+    this.codec.free();
+    await this.fh.close();
+  }
+}
+
+function oggFirstPacketIs(head: Uint8Array, magic: string): boolean {
+  if (head.length < 28 + magic.length || String.fromCharCode(...head.subarray(0, 4)) !== 'OggS') return false;
+  const bodyStart = 27 + head[26]!;
+  return String.fromCharCode(...head.subarray(bodyStart, bodyStart + magic.length)) === magic;
+}
+
+export const vorbisDecoder: Decoder = {
+  codec: 'vorbis',
+  sniff: (head) => oggFirstPacketIs(head, '\x01vorbis'),
+  open: (path) => OggSource.open(path, 'vorbis'),
+};
+
+export const opusDecoder: Decoder = {
+  codec: 'opus',
+  sniff: (head) => oggFirstPacketIs(head, 'OpusHead'),
+  open: (path) => OggSource.open(path, 'opus'),
+};

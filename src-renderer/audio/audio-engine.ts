@@ -42,6 +42,8 @@ export class AudioEngine {
   private tapWaiters: ((r: TapReport) => void)[] = [];
   /** Bytes per frame of each stream, to account for frames the player dropped. */
   private streams = new Map<number, StreamStarted>();
+  /** performance.now() when the player last reported a stream's first rendered frame (the bench reads it). */
+  lastTrackStartedAt = 0;
 
   constructor(private readonly events: EngineEvents) {}
 
@@ -111,6 +113,7 @@ export class AudioEngine {
         streamId: r.streamId, frame: r.frame, sampleRate, buffering: r.buffering, underruns: r.underruns, bufferedFrames: r.bufferedFrames,
       });
     } else if (r.kind === 'track-started') {
+      this.lastTrackStartedAt = performance.now();
       this.events.trackStarted(r.streamId, r.frame);
     } else {
       this.port?.postMessage({ kind: 'drained', streamId: r.streamId } satisfies AudioUpMessage);

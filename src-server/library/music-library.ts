@@ -3,7 +3,7 @@
  * rescan runs in the background (the first scan of a library with no index is awaited). A rescan walks the folder,
  * keeps every file whose size and mtime are unchanged without reading it, reads tags of new and changed files, and
  * drops removed ones; the catalog is replaced in one step when it ends. Rescans run on a timer, on request
- * (rescan(), which the server binds to SIGHUP) and, with `watch`, shortly after the folder changes.
+ * (rescan(), for the server to bind to SIGHUP) and, with `watch`, shortly after the folder changes.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import { createLogger, isLogLevel } from './log.js';
-import { FolderLibrary } from './library/folder-library.js';
+import { openLibrary } from './library/music-library.js';
 import { AtpServer } from './server/atp-server.js';
 import { Authenticator } from './server/authenticator.js';
 import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
@@ -31,6 +31,8 @@ options:
   --max-streams N       streams per connection (default ${DEFAULT_LIMITS.maxStreamsPerConnection})
   --max-payload BYTES   largest frame payload accepted (default ${DEFAULT_LIMITS.maxPayload})
   --idle-timeout SEC    close connections silent this long (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})
+  --watch               rescan a few seconds after the music folder changes
+  --rescan-interval SEC rescan this often (default 600; 0: never). SIGHUP rescans at once.
 `;
 
 class UsageError extends Error {}
@@ -69,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       'max-payload': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      'rescan-interval': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,7 +114,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const auth = new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
 
-  const library = await FolderLibrary.open(values.library, log);
+  const library = await openLibrary({
+    root: values.library,
+    stateDir,
+    log,
+    watch: values.watch,
+    rescanIntervalMs: positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000,
+  });
+  process.on('SIGHUP', () => {
+    log.info('rescan-requested', { signal: 'SIGHUP' });
+    void library.rescan();
+  });
   const server = new AtpServer({ library, auth, limits, log });
   const addr = await server.listen(host, port);
   log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe() });

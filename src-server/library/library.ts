@@ -13,6 +13,8 @@ export interface Artwork {
 
 /** What sessions need from the music library; the implementation owns scanning, the index and search. */
 export interface Library {
+  /** The real path of the library folder; nothing outside it is ever served. */
+  readonly root: string;
   list(req: ListRequest): ListReply;
   get(id: string): TrackRecord | undefined;
   artwork(id: string): Promise<Artwork | null>;

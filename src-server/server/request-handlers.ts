@@ -15,9 +15,11 @@ import {
   parseSetupRequest,
   type Frame,
 } from '../../src-shared/protocol/index.js';
+import { realpath } from 'node:fs/promises';
 import { openPcmSource } from '../decoders/registry.js';
 import { DecodeError } from '../decoders/pcm-source.js';
 import type { Library } from '../library/library.js';
+import { isInside } from '../library/walk.js';
 import type { Logger } from '../log.js';
 import type { Authenticator } from './authenticator.js';
 import { SERVER_NAME, SERVER_VERSION, type ServerLimitsConfig } from './config.js';
@@ -124,9 +126,14 @@ export class RequestHandlers {
       throw new AtpError('too-many-streams', `at most ${this.ctx.limits.maxStreamsPerConnection} streams per connection`);
     }
     const did = freeDid(conn);
+    // The file may have been swapped for a link since the scan: serve it only if it still lies inside the library.
+    const real = await realpath(track.absPath).catch(() => null);
+    if (real === null || !isInside(this.ctx.library.root, real)) {
+      throw new AtpError('unplayable', 'this track is no longer in the library');
+    }
     let source;
     try {
-      source = await openPcmSource(track.absPath);
+      source = await openPcmSource(real);
     } catch (err) {
       if (err instanceof DecodeError) throw new AtpError(err.code === 'unsupported-format' ? 'unsupported-format' : 'decode-failed', err.message);
       throw new AtpError('decode-failed', `the file could not be opened: ${(err as Error).message}`);

@@ -17,6 +17,8 @@ export interface EngineStatus {
   buffering: boolean;
   underruns: number;
   bufferedFrames: number;
+  /** All of the current stream has arrived; a prefetched stream's data can now follow it in the ring. */
+  fullyReceived: boolean;
 }
 
 export interface EngineEvents {
@@ -111,6 +113,7 @@ export class AudioEngine {
       if (r.streamId > 0) this.port?.postMessage({ kind: 'position', streamId: r.streamId, frame: r.frame } satisfies AudioUpMessage);
       this.events.status({
         streamId: r.streamId, frame: r.frame, sampleRate, buffering: r.buffering, underruns: r.underruns, bufferedFrames: r.bufferedFrames,
+        fullyReceived: r.fullyReceived,
       });
     } else if (r.kind === 'track-started') {
       this.lastTrackStartedAt = performance.now();

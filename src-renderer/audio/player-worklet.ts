@@ -227,6 +227,7 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
       buffering: this.mode === 'playing' && (this.starved || !this.primed),
       bufferedFrames: this.ring.bufferedFrames,
       overflows: this.overflows,
+      fullyReceived: this.ended.has(this.current),
     });
     this.consumed = [];
   }

@@ -34,6 +34,8 @@ export type PlayerReport =
       buffering: boolean;
       bufferedFrames: number;
       overflows: number;
+      /** The server has sent all of the current stream: what is left of it is in the ring. */
+      fullyReceived: boolean;
     }
   /** The first frame of a stream was rendered (a new play, or the next track of a gapless album). */
   | { kind: 'track-started'; streamId: number; frame: number }

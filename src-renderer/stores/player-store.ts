@@ -1,7 +1,8 @@
 /**
  * The player: the play queue, what plays, and where. The position comes from the engine's reports of frames
- * rendered, never from a timer. Near the end of a track the next one is opened as a second stream and queued
- * behind it in the engine, so an album at one sample rate plays without a gap.
+ * rendered, never from a timer. Once the server has sent the whole of a track (the engine holds its last
+ * seconds) the next one is opened as a second stream whose frames queue behind it in the engine's ring, so an
+ * album at one sample rate plays without a gap. Opening it earlier would interleave the two streams' data.
  */
 import { createStore } from 'zustand/vanilla';
 import type { DesktopEvent, SeekResult, StreamStarted } from '../../src-shared/ipc/contract.js';
@@ -27,8 +28,6 @@ export interface PlaybackEngine {
 
 export type PlayStatus = 'idle' | 'loading' | 'playing' | 'paused';
 
-/** Open the next track this long before the current one ends. */
-export const PREFETCH_BEFORE_END_MS = 6000;
 /** "Previous" restarts the track instead when past this point. */
 const RESTART_AFTER_MS = 3000;
 
@@ -256,7 +255,7 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         set({ volume: v });
       },
       onEngineStatus(s) {
-        const { stream, status, positionMs, buffering, underruns, durationMs } = get();
+        const { stream, status, positionMs, buffering, underruns } = get();
         if (!stream || s.streamId !== stream.streamId || seeking) return;
         const pos = Math.round((s.frame * 1000) / s.sampleRate);
         const showBuffering = status === 'playing' && s.buffering;
@@ -264,7 +263,7 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         if (Math.abs(pos - positionMs) >= 50 || showBuffering !== buffering || s.underruns !== underruns) {
           set({ positionMs: pos, buffering: showBuffering, underruns: s.underruns });
         }
-        if (status === 'playing' && durationMs - pos < PREFETCH_BEFORE_END_MS) void prefetchNext();
+        if (status === 'playing' && s.fullyReceived) void prefetchNext();
       },
       onTrackStarted(streamId) {
         const { upcoming, index } = get();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPlayerStore, PREFETCH_BEFORE_END_MS } from '../../../src-renderer/stores/player-store.js';
+import { createPlayerStore } from '../../../src-renderer/stores/player-store.js';
 import { fakeApi, fakeEngine, track } from './store-fakes.js';
 
-const status = (streamId: number, frame: number, extra: Partial<{ buffering: boolean; underruns: number }> = {}) => ({
-  streamId, frame, sampleRate: 44100, buffering: false, underruns: 0, bufferedFrames: 0, ...extra,
+const status = (streamId: number, frame: number, extra: Partial<{ buffering: boolean; underruns: number; fullyReceived: boolean }> = {}) => ({
+  streamId, frame, sampleRate: 44100, buffering: false, underruns: 0, bufferedFrames: 0, fullyReceived: false, ...extra,
 });
 
 describe('player store', () => {
@@ -56,12 +56,15 @@ describe('player store', () => {
     assert.equal(player.getState().positionMs, 4000);
   });
 
-  it('prefetches the next track near the end when the rates match, and moves on when the engine starts it', async () => {
+  it('prefetches the next track once the current one is all received, and moves on when the engine starts it', async () => {
     const { api, calls } = fakeApi();
     const engine = fakeEngine();
     const player = createPlayerStore(api, engine);
     await player.getState().playTracks([track('a'), track('b')], 0);
-    player.getState().onEngineStatus(status(1, Math.round(44.1 * (10000 - PREFETCH_BEFORE_END_MS + 500))));
+    player.getState().onEngineStatus(status(1, 44100 * 8));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls.some((c) => c[0] === 'prefetch'), false, 'not while the server still sends the current track');
+    player.getState().onEngineStatus(status(1, 44100 * 8 + 4410, { fullyReceived: true }));
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(calls.at(-1), ['prefetch', { track: 'b' }]);
     assert.equal(player.getState().upcoming?.stream.streamId, 2);
@@ -77,7 +80,7 @@ describe('player store', () => {
     const { api, calls } = fakeApi();
     const player = createPlayerStore(api, fakeEngine());
     await player.getState().playTracks([track('a'), track('b', { sampleRate: 48000 })], 0);
-    player.getState().onEngineStatus(status(1, 44100 * 9));
+    player.getState().onEngineStatus(status(1, 44100 * 9, { fullyReceived: true }));
     await new Promise((r) => setImmediate(r));
     assert.equal(calls.some((c) => c[0] === 'prefetch'), false);
     player.getState().onDrained(1);
@@ -90,7 +93,7 @@ describe('player store', () => {
     const engine = fakeEngine();
     const player = createPlayerStore(api, engine);
     await player.getState().playTracks([track('a'), track('b'), track('c')], 0);
-    player.getState().onEngineStatus(status(1, 44100 * 9));
+    player.getState().onEngineStatus(status(1, 44100 * 9, { fullyReceived: true }));
     await new Promise((r) => setImmediate(r));
     assert.equal(player.getState().upcoming?.trackId, 'b');
     player.getState().playNext(track('x'));

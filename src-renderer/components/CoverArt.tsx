@@ -30,7 +30,7 @@ export function CoverArt({ track, size }: { track: TrackInfo | null; size: numbe
   if (url) return <img className="cover" src={url} alt="" style={style} />;
   return (
     <div className="cover cover-blank" style={style} aria-hidden="true">
-      {(track?.album ?? track?.title ?? '♪').slice(0, 1)}
+      {(track?.album ?? track?.title ?? '').replace(/^[\d\s.-]+/, '').slice(0, 1)}
     </div>
   );
 }

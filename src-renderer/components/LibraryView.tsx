@@ -6,6 +6,7 @@ import { t } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
+import { AddIcon, PlayNextIcon } from './Icons.js';
 
 const ROW_HEIGHT = 44;
 const COLUMNS: { key: SortKey; label: 'title' | 'artist' | 'album' | 'duration' }[] = [
@@ -111,8 +112,8 @@ function TrackRow({ track, top, playing, onPlay }: { track: TrackInfo | undefine
       <span className="col-album">{track.album ?? ''}</span>
       <span className="col-duration">{formatDuration(track.durationMs)}</span>
       <span className="col-actions">
-        <button type="button" className="icon" title={t('playNext')} aria-label={t('playNext')} disabled={!track.playable} onClick={() => player.getState().playNext(track)}>⤴</button>
-        <button type="button" className="icon" title={t('addToQueue')} aria-label={t('addToQueue')} disabled={!track.playable} onClick={() => player.getState().addToQueue(track)}>＋</button>
+        <button type="button" className="icon" title={t('playNext')} aria-label={t('playNext')} disabled={!track.playable} onClick={() => player.getState().playNext(track)}><PlayNextIcon /></button>
+        <button type="button" className="icon" title={t('addToQueue')} aria-label={t('addToQueue')} disabled={!track.playable} onClick={() => player.getState().addToQueue(track)}><AddIcon /></button>
       </span>
     </div>
   );

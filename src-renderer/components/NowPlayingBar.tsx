@@ -3,6 +3,7 @@ import { t } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
+import { NextIcon, PauseIcon, PlayIcon, PreviousIcon, VolumeIcon } from './Icons.js';
 
 /** Play/pause, previous/next, the seek bar with elapsed and total time, volume, buffering. */
 export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) {
@@ -27,11 +28,11 @@ export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) 
       </div>
       <div className="np-controls">
         <div className="np-buttons">
-          <button type="button" className="icon" aria-label={t('previous')} title={t('previous')} onClick={() => void p.previous()}>⏮</button>
+          <button type="button" className="icon" aria-label={t('previous')} title={t('previous')} onClick={() => void p.previous()}><PreviousIcon /></button>
           <button type="button" className="icon play" aria-label={playing ? t('pause') : t('play')} title={playing ? t('pause') : t('play')} data-testid="play-pause" onClick={() => void p.togglePlay()}>
-            {playing ? '⏸' : '▶'}
+            {playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
           </button>
-          <button type="button" className="icon" aria-label={t('next')} title={t('next')} onClick={() => void p.next()}>⏭</button>
+          <button type="button" className="icon" aria-label={t('next')} title={t('next')} onClick={() => void p.next()}><NextIcon /></button>
         </div>
         <div className="np-seek">
           <span className="time" data-testid="elapsed">{formatDuration(positionMs)}</span>
@@ -54,7 +55,7 @@ export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) 
       </div>
       <div className="np-side">
         <label className="volume">
-          <span aria-hidden="true">🔊</span>
+          <VolumeIcon />
           <input type="range" aria-label={t('volume')} min={0} max={1} step={0.01} value={volume} onChange={(e) => p.setVolume(Number(e.target.value))} />
         </label>
         <button type="button" className="secondary" onClick={onToggleQueue}>{t('queue')}</button>

@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { t } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
+import { DownIcon, RemoveIcon, UpIcon } from './Icons.js';
 
 /** The play queue: what plays now and next; reorder, remove, clear. */
 export function QueuePanel() {
@@ -22,9 +23,9 @@ export function QueuePanel() {
             <button type="button" className="link q-title" onClick={() => void p.playAt(i)}>{track.title}</button>
             <span className="q-time">{formatDuration(track.durationMs)}</span>
             <span className="q-actions">
-              <button type="button" className="icon" aria-label={t('moveUp')} title={t('moveUp')} disabled={i === 0} onClick={() => p.move(i, i - 1)}>↑</button>
-              <button type="button" className="icon" aria-label={t('moveDown')} title={t('moveDown')} disabled={i === queue.length - 1} onClick={() => p.move(i, i + 1)}>↓</button>
-              <button type="button" className="icon" aria-label={t('remove')} title={t('remove')} disabled={i === index} onClick={() => p.removeAt(i)}>✕</button>
+              <button type="button" className="icon" aria-label={t('moveUp')} title={t('moveUp')} disabled={i === 0} onClick={() => p.move(i, i - 1)}><UpIcon /></button>
+              <button type="button" className="icon" aria-label={t('moveDown')} title={t('moveDown')} disabled={i === queue.length - 1} onClick={() => p.move(i, i + 1)}><DownIcon /></button>
+              <button type="button" className="icon" aria-label={t('remove')} title={t('remove')} disabled={i === index} onClick={() => p.removeAt(i)}><RemoveIcon /></button>
             </span>
           </li>
         ))}

@@ -2,6 +2,8 @@
 // Run: npm run demo-library. Deterministic: the same bytes every time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { crc32 } from '../src-shared/protocol/crc32.js';
 
 interface Piece {
   file: string;
@@ -125,6 +127,44 @@ const pieces: Piece[] = [
     melody: [7, 6, 4, 2, 4, null, 2, 0, -1, 0, 2, null, 0, null, null, null], chords: [[0, 2, 4], [5, 7, 9], [3, 5, 7], [4, 6, 8]], root: 52, wave: 'square' },
 ];
 
+/** The album's cover: concentric waves in the project's blue, as a plain RGB PNG. */
+function cover(size: number): Buffer {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 3);
+    for (let x = 0; x < size; x++) {
+      const dx = x - size * 0.3;
+      const dy = y - size * 0.7;
+      const r = Math.sqrt(dx * dx + dy * dy) / size;
+      const wave = 0.5 + 0.5 * Math.cos(r * 38);
+      const fade = Math.max(0, 1 - r * 0.9);
+      row[1 + x * 3] = Math.round(30 + 60 * wave * fade);
+      row[2 + x * 3] = Math.round(70 + 90 * wave * fade + 40 * (y / size));
+      row[3 + x * 3] = Math.round(140 + 110 * fade);
+    }
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 const dir = join('assets', 'demo-library');
 mkdirSync(dir, { recursive: true });
 for (const p of pieces) {
@@ -132,8 +172,9 @@ for (const p of pieces) {
   writeFileSync(join(dir, p.file), bytes);
   console.log(`${p.file}: ${bytes.length} bytes`);
 }
+writeFileSync(join(dir, 'cover.png'), cover(300));
 writeFileSync(
   join(dir, 'LICENSE.txt'),
-  'The pieces in this folder were synthesised by scripts/make-demo-library.ts of ATP Player.\n' +
+  'The pieces in this folder and its cover.png were made by scripts/make-demo-library.ts of ATP Player.\n' +
     'They are dedicated to the public domain under CC0 1.0: https://creativecommons.org/publicdomain/zero/1.0/\n',
 );

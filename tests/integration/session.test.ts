@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { AtpClient } from '../../src-main/atp-client/client.js';
 import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
 import { AtpError, build, type DataChunk, type TrackInfo } from '../../src-shared/protocol/index.js';
@@ -38,6 +39,14 @@ describe('a whole session against a real server', () => {
     assert.equal(page.offset, 1);
     assert.equal(page.tracks.length, 1);
     assert.equal(page.tracks[0]!.id, tracks[1]!.id);
+  });
+
+  test('ARTWORK serves the folder cover as it is on disk', async () => {
+    assert.ok(tracks.every((t) => t.artwork), 'every demo track has artwork');
+    const art = await client.artwork(tracks[0]!.id);
+    assert.equal(art.mime, 'image/png');
+    assert.ok(Buffer.from(art.image).equals(readFileSync(join(DEMO_LIBRARY, 'cover.png'))));
+    await assert.rejects(client.artwork('no-such-track'), (e: AtpError) => e.code === 'unknown-track');
   });
 
   test('every byte of PCM from the start equals the file', async () => {

@@ -1,14 +1,21 @@
 /**
  * A generated library of N tracks (tiny MP3 copies, each with its own ID3v2 title, artist and album, 100 to a
- * folder): first-scan rate, rescan of the unchanged library, LIST latency (sorted pages, deep pages, searches) and
- * the process's RSS with it loaded. The library is made once in the temp directory.
+ * folder): first-scan rate, rescan of the unchanged library and LIST latency (sorted pages, deep pages, searches)
+ * in this process; then the real server (dist/server/atp-server.mjs, built by `node scripts/build.mjs server`) on
+ * the same library, started twice, first with no index (it scans) then again (it loads the index file and rescans
+ * in the background), with its RSS read from /proc when the scan ends, a few seconds later, and after a LIST of
+ * every sort and a few searches over the wire. The library is made once in the temp directory.
  * Run alone: node --import tsx bench/library.ts (BENCH_TRACKS=10000 for a quicker run).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AtpClient } from '../src-main/atp-client/client.js';
 import type { ListRequest } from '../src-shared/protocol/index.js';
 import { openLibrary } from '../src-server/library/music-library.js';
 import { createLogger } from '../src-server/log.js';
@@ -18,7 +25,13 @@ export interface LibraryBenchOptions {
   print?: (line: string) => void;
 }
 
-const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'fixtures', 'audio', 'mp3-mono-22k.mp3');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURE = join(REPO, 'tests', 'fixtures', 'audio', 'mp3-mono-22k.mp3');
+const SERVER_BIN = join(REPO, 'dist', 'server', 'atp-server.mjs');
+const SORTS = ['path', 'title', 'artist', 'album', 'duration', 'added'] as const;
+const SEARCHES = ['deja song 4242', 'fjord', 'amber artist 7'];
+/** How long after the scan the server's RSS is read again, once V8 has had time to give back what it freed. */
+const SETTLE_MS = 5000;
 const WORDS = ['Amber', 'Blue', 'Crimson', 'Déjà', 'Echo', 'Fjörd', 'Glass', 'Harbor', 'Iris', 'Jade', 'Kite', 'Lumen'];
 
 function id3Frame(id: string, text: string): Buffer {
@@ -67,6 +80,66 @@ function timeList(lib: { list(r: ListRequest): unknown }, req: ListRequest, runs
   return { first, median: times[Math.floor(runs / 2)]! };
 }
 
+function procStatusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/**
+ * Starts the real server on the library, waits for its 'library-scanned' log line (on a first start the scan ends
+ * before it listens; on a restart the rescan runs after it), then reads its RSS, and again after LISTs over the wire.
+ */
+async function serverRun(label: string, root: string, stateDir: string, print: (line: string) => void): Promise<void> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [SERVER_BIN, '--library', root, '--port', '0', '--no-auth', '--state-dir', stateDir, '--rescan-interval', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  try {
+    const scanned = new Promise<number>((resolve, reject) => {
+      createInterface({ input: proc.stderr }).on('line', (line) => {
+        if (line.includes('"library-scanned"')) resolve(performance.now());
+        if (line.includes('"level":"error"')) reject(new Error(`server: ${line}`));
+      });
+      void exited.then(() => reject(new Error('server exited')));
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: proc.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+      void exited.then(() => reject(new Error('server exited')));
+    });
+    const listening = performance.now() - t0;
+    const scanEnd = await scanned;
+    const atScan = procStatusMiB(proc.pid!, 'VmRSS');
+    print(`server ${label}: listening after ${(listening / 1000).toFixed(1)} s, scan done after ${((scanEnd - t0) / 1000).toFixed(1)} s; RSS ${atScan.toFixed(0)} MB`);
+    await sleep(SETTLE_MS);
+    const settled = procStatusMiB(proc.pid!, 'VmRSS');
+    const client = await AtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 30000 });
+    await client.login({ user: 'bench' });
+    const lists: string[] = [];
+    for (const sort of SORTS) {
+      const t = performance.now();
+      await client.list({ sort, limit: 50 });
+      lists.push(`${sort} ${(performance.now() - t).toFixed(0)}`);
+    }
+    for (const query of SEARCHES) {
+      const t = performance.now();
+      await client.list({ query, sort: 'title', limit: 50 });
+      lists.push(`"${query}" ${(performance.now() - t).toFixed(0)}`);
+    }
+    client.close();
+    const afterLists = procStatusMiB(proc.pid!, 'VmRSS');
+    await sleep(SETTLE_MS);
+    print(`server ${label}: first LIST over the wire, ms: ${lists.join(', ')}`);
+    print(
+      `server ${label}: RSS ${settled.toFixed(0)} MB ${SETTLE_MS / 1000} s after the scan, ${afterLists.toFixed(0)} MB after those LISTs, ` +
+        `${procStatusMiB(proc.pid!, 'VmRSS').toFixed(0)} MB ${SETTLE_MS / 1000} s later; peak ${procStatusMiB(proc.pid!, 'VmHWM').toFixed(0)} MB`,
+    );
+  } finally {
+    proc.kill('SIGTERM');
+    await exited;
+  }
+}
+
 export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void> {
   const print = opts.print ?? ((l: string) => console.log(l));
   const tracks = opts.tracks ?? 100_000;
@@ -76,7 +149,6 @@ export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void
   const stateDir = mkdtempSync(join(tmpdir(), 'atp-bench-state-'));
   const log = createLogger('error');
   try {
-    const rssBefore = process.memoryUsage().rss;
     t0 = performance.now();
     const lib = await openLibrary({ root, stateDir, log, rescanIntervalMs: 0 });
     const scanS = (performance.now() - t0) / 1000;
@@ -89,16 +161,17 @@ export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void
       ['page 1 by title', { sort: 'title', limit: 50 }],
       ['page 1 by artist, desc', { sort: 'artist', order: 'desc', limit: 50 }],
       ['deep page by album', { sort: 'album', offset: Math.floor(tracks / 2), limit: 50 }],
+      ['page 1 by duration', { sort: 'duration', limit: 50 }],
+      ['page 1 by added', { sort: 'added', limit: 50 }],
       ['search "deja song 4242"', { query: 'deja song 4242', limit: 50 }],
       ['search "fjord" by title', { query: 'fjord', sort: 'title', limit: 50 }],
+      ['search "artist" (all match)', { query: 'artist', limit: 50 }],
     ];
+    // Each sort order is computed at the first LIST that asks for it: 'first' is that cold cost.
     for (const [name, req] of cases) {
       const t = timeList(lib, req);
-      print(`LIST ${name.padEnd(26)} first ${t.first.toFixed(1).padStart(6)} ms, then ${t.median.toFixed(2).padStart(6)} ms`);
+      print(`LIST ${name.padEnd(28)} first ${t.first.toFixed(1).padStart(6)} ms, then ${t.median.toFixed(2).padStart(6)} ms`);
     }
-    global.gc?.();
-    const rss = process.memoryUsage().rss;
-    print(`RSS with the library loaded: ${(rss / 1048576).toFixed(0)} MB (process before opening it: ${(rssBefore / 1048576).toFixed(0)} MB)`);
     await lib.close();
     t0 = performance.now();
     const again = await openLibrary({ root, stateDir, log, rescanIntervalMs: 0 });
@@ -106,6 +179,17 @@ export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void
     await again.close();
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
+  }
+  if (!existsSync(SERVER_BIN)) {
+    print(`server RSS skipped: build the server first (node scripts/build.mjs server)`);
+    return;
+  }
+  const serverState = mkdtempSync(join(tmpdir(), 'atp-bench-state-'));
+  try {
+    await serverRun('first start', root, serverState, print);
+    await serverRun('restart', root, serverState, print);
+  } finally {
+    rmSync(serverState, { recursive: true, force: true });
   }
 }
 

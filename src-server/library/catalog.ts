@@ -1,11 +1,14 @@
 /**
  * The tracks in memory, and LIST on them: pages, sorts and case- and accent-insensitive search done here, so a
- * client never loads the whole library to show one screen. Each sort order is computed once (on folded keys, plain
- * string comparison: 100,000 tracks sort in about a tenth of a second) and kept until the tracks change.
+ * client never loads the whole library to show one screen.
+ *
+ * Memory is the constraint at 100,000 tracks, so a catalog holds one small object per track (no absolute path: it
+ * is the root joined with the relative path; strings that repeat, like artist, album, genre and codec, shared), the
+ * folded search text of every track in one string, and each sort order, once asked for, as a Uint32Array of entry
+ * indices. Nothing is cached per track beyond that.
  */
 import { createHash } from 'node:crypto';
 import type { ListReply, ListRequest, ScanStatus, SortKey, TrackInfo } from '../../src-shared/protocol/index.js';
-import type { TrackRecord } from './library.js';
 import type { TrackFields } from './tags.js';
 
 /** One track as the index file and the catalog hold it. */
@@ -13,7 +16,6 @@ export interface LibraryEntry extends TrackFields {
   id: string;
   /** Relative path with '/' separators. */
   path: string;
-  absPath: string;
   size: number;
   mtimeMs: number;
   /** When the track was first seen (ms since the epoch): the 'added' sort. */
@@ -30,40 +32,127 @@ export function trackIdFor(relPath: string): string {
   return createHash('sha256').update(relPath).digest('base64url').slice(0, 16);
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+const MARKS = /\p{M}/gu;
+
 /** Case- and accent-insensitive form: "Ärtist Ünïcode" and "artist unicode" match. */
 export function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  // Most tags are ASCII, for which NFKD changes nothing and no mark can occur.
+  return ASCII.test(s) ? s.toLowerCase() : s.normalize('NFKD').replace(MARKS, '').toLowerCase();
 }
 
-function pad(n: number | null): string {
-  return String(n ?? 0).padStart(6, '0');
-}
+/**
+ * Shares equal strings among entries: a library repeats each artist, album, genre and folder image across many
+ * tracks, and strings read from tags or from the index file are otherwise separate copies. Used while a catalog's
+ * entries are built, then dropped.
+ */
+export class StringPool {
+  private readonly strings = new Map<string, string>();
 
-/** The key each sort compares, with the natural tie-breakers (album order within an artist, track within an album). */
-function sortKey(key: SortKey, t: LibraryEntry): string | number {
-  switch (key) {
-    case 'title':
-      return `${fold(t.title)}\0${t.path}`;
-    case 'artist':
-      return `${fold(t.artist ?? '\u{10ffff}')}\0${fold(t.album ?? '')}\0${pad(t.discNo)}${pad(t.trackNo)}\0${t.path}`;
-    case 'album':
-      return `${fold(t.album ?? '\u{10ffff}')}\0${pad(t.discNo)}${pad(t.trackNo)}\0${t.path}`;
-    case 'duration':
-      return t.durationMs ?? -1;
-    case 'added':
-      return t.addedAt;
-    default:
-      return t.path;
+  intern<T extends string | null | undefined>(s: T): T {
+    if (typeof s !== 'string') return s;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known as T;
+    this.strings.set(s, s);
+    return s;
   }
 }
 
+/**
+ * A track's fields in a fresh object of one fixed shape, with repeated strings shared through `pool`; whatever else
+ * `e` carries (an older index file's absPath, for one) is left behind.
+ */
+export function compactEntry(e: LibraryEntry, pool: StringPool): LibraryEntry {
+  // Every entry has every key (reason may be undefined), so all share one hidden class and stay compact.
+  return {
+    id: e.id,
+    path: e.path,
+    title: e.title,
+    artist: pool.intern(e.artist),
+    album: pool.intern(e.album),
+    albumArtist: pool.intern(e.albumArtist),
+    trackNo: e.trackNo,
+    discNo: e.discNo,
+    year: e.year,
+    genre: pool.intern(e.genre),
+    durationMs: e.durationMs,
+    codec: pool.intern(e.codec),
+    sampleRate: e.sampleRate,
+    channels: e.channels,
+    bitsPerSample: e.bitsPerSample,
+    playable: e.playable,
+    reason: pool.intern(e.reason),
+    embeddedArt: e.embeddedArt,
+    size: e.size,
+    mtimeMs: e.mtimeMs,
+    addedAt: e.addedAt,
+    folderArt: pool.intern(e.folderArt),
+  };
+}
+
+/** Folds with a cache, for values that repeat across tracks (artist, album). */
+function foldCached(s: string | null, cache: Map<string, string>): string {
+  if (s === null) return '';
+  let f = cache.get(s);
+  if (f === undefined) {
+    f = fold(s);
+    cache.set(s, f);
+  }
+  return f;
+}
+
+/** Sorts unique values by their folded form and gives each track its value's rank; null ranks first or last. */
+function ranks(values: readonly (string | null)[], nullLast: boolean): Int32Array {
+  const folded = new Map<string, string>();
+  for (const v of values) if (v !== null && !folded.has(v)) folded.set(v, fold(v));
+  const unique = [...new Set(folded.values())].sort();
+  const rankOf = new Map<string, number>();
+  unique.forEach((u, i) => rankOf.set(u, i));
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = v === null ? (nullLast ? unique.length : -1) : rankOf.get(folded.get(v)!)!;
+  }
+  return out;
+}
+
+function identity(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** Separates tracks in the search text; fields within a track are separated by '\n'. Neither occurs in a query word. */
+const TRACK_SEP = '\0';
+
 export class Catalog {
-  private readonly byId: Map<string, LibraryEntry>;
-  private readonly orders = new Map<SortKey, LibraryEntry[]>();
-  private readonly haystack = new Map<string, string>();
+  private readonly byId = new Map<string, number>();
+  /**
+   * The folded title, artist, album and album artist of every track, in entry order: one string that a search
+   * scans with indexOf, jumping from match to match, instead of testing 100,000 small strings one by one.
+   */
+  private readonly text: string;
+  /** Where each entry's part of `text` begins; starts[n] is text.length. */
+  private readonly starts: Int32Array;
+  private readonly orders = new Map<SortKey, Uint32Array>();
 
   constructor(readonly entries: readonly LibraryEntry[]) {
-    this.byId = new Map(entries.map((e) => [e.id, e]));
+    const cache = new Map<string, string>();
+    const parts = new Array<string>(entries.length + 1);
+    this.starts = new Int32Array(entries.length + 1);
+    let at = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      this.byId.set(e.id, i);
+      const part = `${fold(e.title)}\n${foldCached(e.artist, cache)}\n${foldCached(e.album, cache)}\n${foldCached(e.albumArtist, cache)}`;
+      parts[i] = part;
+      this.starts[i] = at;
+      at += part.length + TRACK_SEP.length;
+    }
+    this.starts[entries.length] = at;
+    // join() makes one flat string (the last, empty part gives the final separator); adding to it would not.
+    parts[entries.length] = '';
+    this.text = parts.join(TRACK_SEP);
   }
 
   get size(): number {
@@ -71,52 +160,95 @@ export class Catalog {
   }
 
   get(id: string): LibraryEntry | undefined {
-    return this.byId.get(id);
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : this.entries[i];
   }
 
-  private ordered(key: SortKey): LibraryEntry[] {
+  /** Entry indices in the order of `key`, ascending, ties broken by path; computed at the first LIST that asks. */
+  private ordered(key: SortKey): Uint32Array {
     let order = this.orders.get(key);
     if (!order) {
-      const keyed = this.entries.map((e) => ({ k: sortKey(key, e), e }));
-      keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.e.path < b.e.path ? -1 : a.e.path > b.e.path ? 1 : 0));
-      order = keyed.map((x) => x.e);
+      order = this.sortBy(key);
       this.orders.set(key, order);
     }
     return order;
   }
 
-  private searchText(e: LibraryEntry): string {
-    let h = this.haystack.get(e.id);
-    if (h === undefined) {
-      h = fold(`${e.title}\n${e.artist ?? ''}\n${e.album ?? ''}\n${e.albumArtist ?? ''}`);
-      this.haystack.set(e.id, h);
+  private sortBy(key: SortKey): Uint32Array {
+    const es = this.entries;
+    const order = identity(es.length);
+    const byPath = (a: number, b: number) => (es[a]!.path < es[b]!.path ? -1 : es[a]!.path > es[b]!.path ? 1 : 0);
+    switch (key) {
+      case 'title': {
+        // Folded again rather than cut from the haystack: V8 compares sliced strings several times slower.
+        const titles = es.map((e) => fold(e.title));
+        return order.sort((a, b) => (titles[a]! < titles[b]! ? -1 : titles[a]! > titles[b]! ? 1 : byPath(a, b)));
+      }
+      case 'artist':
+      case 'album': {
+        // Artists and albums repeat: their folded forms are sorted once as unique values, tracks then compare ranks.
+        // No artist sorts last; no album sorts last by album, first within an artist.
+        const album = ranks(es.map((e) => e.album), key === 'album');
+        const artist = key === 'artist' ? ranks(es.map((e) => e.artist), true) : null;
+        return order.sort(
+          (a, b) =>
+            (artist ? artist[a]! - artist[b]! : 0) ||
+            album[a]! - album[b]! ||
+            (es[a]!.discNo ?? 0) - (es[b]!.discNo ?? 0) ||
+            (es[a]!.trackNo ?? 0) - (es[b]!.trackNo ?? 0) ||
+            byPath(a, b),
+        );
+      }
+      case 'duration':
+        return order.sort((a, b) => (es[a]!.durationMs ?? -1) - (es[b]!.durationMs ?? -1) || byPath(a, b));
+      case 'added':
+        return order.sort((a, b) => es[a]!.addedAt - es[b]!.addedAt || byPath(a, b));
+      default:
+        return order.sort(byPath);
     }
-    return h;
   }
 
   list(req: ListRequest, scan: ScanStatus): ListReply {
     const offset = Math.max(0, Math.floor(req.offset ?? 0));
     const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(req.limit ?? DEFAULT_LIMIT)));
-    const words = fold(req.query ?? '').split(/\s+/).filter(Boolean);
+    // At most 255 words (counts are bytes); a word cannot span tracks, since the separator is dropped from it.
+    const words = fold(req.query ?? '').replaceAll(TRACK_SEP, '').split(/\s+/).filter(Boolean).slice(0, 255);
     const desc = req.order === 'desc';
-    const rows = this.ordered(req.sort ?? 'path');
+    const order = this.ordered(req.sort ?? 'path');
+    const n = order.length;
     const tracks: TrackInfo[] = [];
     let total = 0;
     if (words.length === 0) {
-      total = rows.length;
-      for (let i = offset; i < Math.min(total, offset + limit); i++) tracks.push(publicInfo(rows[desc ? total - 1 - i : i]!));
+      total = n;
+      for (let i = offset; i < Math.min(total, offset + limit); i++) tracks.push(publicInfo(this.entries[order[desc ? n - 1 - i : i]!]!));
     } else {
-      // One pass in sort order: count every match, keep only those on the requested page.
-      const n = rows.length;
+      // Count, per track, the words found in its text; then one pass in sort order keeps the tracks that have all.
+      const found = this.matchCounts(words);
+      const nw = words.length;
       for (let i = 0; i < n; i++) {
-        const e = rows[desc ? n - 1 - i : i]!;
-        const hay = this.searchText(e);
-        if (!words.every((w) => hay.includes(w))) continue;
-        if (total >= offset && total < offset + limit) tracks.push(publicInfo(e));
+        const e = order[desc ? n - 1 - i : i]!;
+        if (found[e] !== nw) continue;
+        if (total >= offset && total < offset + limit) tracks.push(publicInfo(this.entries[e]!));
         total++;
       }
     }
     return { total, offset, tracks, scan };
+  }
+
+  /** For each entry, how many of `words` (at most 255) its search text contains. */
+  private matchCounts(words: readonly string[]): Uint8Array {
+    const { text, starts } = this;
+    const counts = new Uint8Array(this.entries.length);
+    for (const word of words) {
+      let e = 0;
+      for (let at = text.indexOf(word); at >= 0; ) {
+        while (starts[e + 1]! <= at) e++;
+        counts[e]!++;
+        // Once per track: go on from the next track's text.
+        at = text.indexOf(word, starts[e + 1]!);
+      }
+    }
+    return counts;
   }
 }
 
@@ -143,8 +275,4 @@ export function publicInfo(e: LibraryEntry): TrackInfo {
   };
   if (e.reason !== undefined) info.reason = e.reason;
   return info;
-}
-
-export function toRecord(e: LibraryEntry): TrackRecord {
-  return { ...publicInfo(e), absPath: e.absPath };
 }

@@ -7,10 +7,10 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import type { ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
 import type { Logger } from '../log.js';
-import { Catalog, toRecord, trackIdFor, type LibraryEntry } from './catalog.js';
+import { Catalog, compactEntry, publicInfo, StringPool, trackIdFor, type LibraryEntry } from './catalog.js';
 import { indexPathFor, loadIndex, saveIndex } from './index-file.js';
 import type { Artwork, Library, TrackRecord } from './library.js';
 import { describeFile, embeddedArtwork } from './tags.js';
@@ -101,9 +101,20 @@ export class MusicLibrary implements Library {
       this.log.warn('library-skip', { path, reason });
     });
     this.status.total = files.length;
-    const previous = new Map(this.catalog.entries.map((e) => [e.path, e]));
+    const current = this.catalog.entries;
+    const previous = new Map(current.map((e) => [e.path, e]));
+    // Tracks read in this scan share their artist, album... strings with the tracks already known.
+    let pool: StringPool | null = null;
+    const interned = () => {
+      if (!pool) {
+        pool = new StringPool();
+        for (const e of current) compactEntry(e, pool);
+      }
+      return pool;
+    };
     const entries: LibraryEntry[] = new Array(files.length);
     let read = 0;
+    let kept = 0;
     let lastProgress = Date.now();
     let next = 0;
     const worker = async () => {
@@ -112,10 +123,11 @@ export class MusicLibrary implements Library {
         const f = files[i]!;
         const art = folderArt.get(f.rel.includes('/') ? f.rel.slice(0, f.rel.lastIndexOf('/')) : '') ?? null;
         const prev = previous.get(f.rel);
-        if (prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs && prev.absPath === f.abs) {
+        if (prev) kept++;
+        if (prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs) {
           entries[i] = prev.folderArt === art ? prev : { ...prev, folderArt: art };
         } else {
-          entries[i] = await this.describe(f, art, prev?.addedAt);
+          entries[i] = compactEntry(await this.describe(f, art, prev?.addedAt), interned());
           read++;
         }
         this.status.scanned++;
@@ -127,19 +139,26 @@ export class MusicLibrary implements Library {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     if (this.closed) return;
-    const present = new Set(files.map((f) => f.rel));
-    const removed = [...previous.keys()].filter((p) => !present.has(p)).length;
-    const changed = read > 0 || removed > 0 || entries.length !== this.catalog.size || entries.some((e, i) => e !== this.catalog.entries[i]);
-    this.catalog = new Catalog(entries);
-    if (changed) await saveIndex(this.indexPath, this.root, entries);
+    const removed = previous.size - kept;
+    const changed = read > 0 || removed > 0 || entries.length !== current.length || entries.some((e, i) => e !== current[i]);
+    // An unchanged library keeps its catalog, and with it the sort orders already computed.
+    if (changed) {
+      this.catalog = new Catalog(entries);
+      await saveIndex(this.indexPath, this.root, entries);
+    }
     this.status = { state: 'idle', scanned: this.status.scanned, total: entries.length };
     this.log.info('library-scanned', { root: this.root, tracks: entries.length, read, removed, skipped, ms: Date.now() - began });
   }
 
   private async describe(f: FoundFile, folderArt: string | null, addedAt: number | undefined): Promise<LibraryEntry> {
-    const fields = await describeFile(f.abs, f.size);
+    const fields = await describeFile(this.pathOf(f.rel), f.size);
     if (!fields.playable) this.log.warn('library-unplayable', { path: f.rel, reason: fields.reason });
-    return { ...fields, id: trackIdFor(f.rel), path: f.rel, absPath: f.abs, size: f.size, mtimeMs: f.mtimeMs, addedAt: addedAt ?? Date.now(), folderArt };
+    return { ...fields, id: trackIdFor(f.rel), path: f.rel, size: f.size, mtimeMs: f.mtimeMs, addedAt: addedAt ?? Date.now(), folderArt };
+  }
+
+  /** Where a track lies on disk; not kept per track, since 100,000 absolute paths would take megabytes for nothing. */
+  private pathOf(rel: string): string {
+    return join(this.root, ...rel.split('/'));
   }
 
   private startWatching(): void {
@@ -163,7 +182,7 @@ export class MusicLibrary implements Library {
 
   get(id: string): TrackRecord | undefined {
     const e = this.catalog.get(id);
-    return e ? toRecord(e) : undefined;
+    return e ? { ...publicInfo(e), absPath: this.pathOf(e.path) } : undefined;
   }
 
   async artwork(id: string): Promise<Artwork | null> {
@@ -171,8 +190,9 @@ export class MusicLibrary implements Library {
     if (!e) return null;
     // Paths were inside the root when scanned; checked again, since folders can change under a running server.
     const inside = async (p: string) => isInside(this.root, await realpath(p).catch(() => ''));
-    if (e.embeddedArt && (await inside(e.absPath))) {
-      const art = await embeddedArtwork(e.absPath).catch(() => null);
+    const abs = this.pathOf(e.path);
+    if (e.embeddedArt && (await inside(abs))) {
+      const art = await embeddedArtwork(abs).catch(() => null);
       if (art) return art;
     }
     if (e.folderArt && (await inside(e.folderArt))) {

@@ -3,16 +3,18 @@
  * out of the library is skipped), each real directory is entered once (a symlink loop ends), names that are not
  * valid UTF-8 are skipped (they could not be named to clients or opened again by a string path), hidden entries
  * are ignored. Each skip is reported with its reason; the walk itself never throws for one bad entry.
+ *
+ * Each folder is read and its files stat'ed with synchronous calls, and the walk yields to the event loop between
+ * folders (and every few hundred entries in a big one). At 100,000 files this is several times faster than a
+ * promise per stat, and leaves no garbage of request objects: an unchanged rescan costs about a second.
  */
-import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { extname, join, sep } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 export interface FoundFile {
   /** Path relative to the root with '/' separators: the name clients see and the track id's source. */
   rel: string;
-  /** Real absolute path, inside the root. */
-  abs: string;
   size: number;
   mtimeMs: number;
 }
@@ -33,9 +35,19 @@ const FOLDER_ART = ['cover', 'folder', 'front', 'album', 'albumart'];
 const ART_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Entries handled between two yields to the event loop. */
+const ENTRIES_PER_TURN = 256;
 
 export function isInside(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function tryOrNull<T>(f: () => T): T | null {
+  try {
+    return f() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export async function walkLibrary(root: string, onSkip: (path: string, reason: string) => void): Promise<WalkResult> {
@@ -43,6 +55,7 @@ export async function walkLibrary(root: string, onSkip: (path: string, reason: s
   const folderArt = new Map<string, string>();
   const seen = new Set<string>();
 
+  let sinceYield = 0;
   const visit = async (realDir: string, relDir: string): Promise<void> => {
     if (seen.has(realDir)) {
       onSkip(relDir, 'folder already visited (a symlink loop or a second link to it)');
@@ -51,13 +64,18 @@ export async function walkLibrary(root: string, onSkip: (path: string, reason: s
     seen.add(realDir);
     let entries: Dirent<Buffer>[];
     try {
-      entries = await readdir(realDir, { withFileTypes: true, encoding: 'buffer' });
+      entries = readdirSync(realDir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
       onSkip(relDir, `unreadable folder: ${(err as Error).message}`);
       return;
     }
     let art: { rank: number; path: string } | null = null;
+    const dirs: [string, string][] = [];
     for (const e of entries) {
+      if (++sinceYield >= ENTRIES_PER_TURN) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
       let name: string;
       try {
         name = utf8.decode(e.name);
@@ -69,8 +87,9 @@ export async function walkLibrary(root: string, onSkip: (path: string, reason: s
       const rel = relDir ? `${relDir}/${name}` : name;
       const abs = join(realDir, name);
       let real = abs;
+      let st: Stats | undefined;
       if (e.isSymbolicLink()) {
-        const target = await realpath(abs).catch(() => null);
+        const target = tryOrNull(() => realpathSync(abs));
         if (!target) {
           onSkip(rel, 'broken symlink or symlink loop');
           continue;
@@ -80,25 +99,25 @@ export async function walkLibrary(root: string, onSkip: (path: string, reason: s
           continue;
         }
         real = target;
+        st = tryOrNull(() => statSync(real)) ?? undefined;
+        if (!st) continue;
       }
-      const st = e.isSymbolicLink() ? await stat(real).catch(() => null) : null;
-      const isDir = st ? st.isDirectory() : e.isDirectory();
-      const isFile = st ? st.isFile() : e.isFile();
-      if (isDir) {
-        await visit(real, rel);
+      if (st ? st.isDirectory() : e.isDirectory()) {
+        dirs.push([real, rel]);
         continue;
       }
-      if (!isFile) continue;
+      if (!(st ? st.isFile() : e.isFile())) continue;
       const ext = extname(name).toLowerCase();
       if (AUDIO_EXTENSIONS.has(ext)) {
-        const s = st ?? (await stat(real).catch(() => null));
-        if (s) files.push({ rel, abs: real, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
+        const s = st ?? tryOrNull(() => statSync(real));
+        if (s) files.push({ rel, size: s.size, mtimeMs: Math.floor(s.mtimeMs) });
       } else if (ART_EXTENSIONS.includes(ext)) {
         const rank = FOLDER_ART.indexOf(name.slice(0, -ext.length).toLowerCase());
         if (rank >= 0 && (!art || rank < art.rank)) art = { rank, path: real };
       }
     }
     if (art) folderArt.set(relDir, art.path);
+    for (const [real, rel] of dirs) await visit(real, rel);
   };
 
   await visit(root, '');

@@ -259,8 +259,8 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         if (!stream || s.streamId !== stream.streamId || seeking) return;
         const pos = Math.round((s.frame * 1000) / s.sampleRate);
         const showBuffering = status === 'playing' && s.buffering;
-        // Re-render at most every 50 ms of position: smooth enough for a seek bar, cheap for the renderer.
-        if (Math.abs(pos - positionMs) >= 50 || showBuffering !== buffering || s.underruns !== underruns) {
+        // Re-render at most every 100 ms of position: smooth enough for a seek bar, cheap for the renderer.
+        if (Math.abs(pos - positionMs) >= 100 || showBuffering !== buffering || s.underruns !== underruns) {
           set({ positionMs: pos, buffering: showBuffering, underruns: s.underruns });
         }
         if (status === 'playing' && s.fullyReceived) void prefetchNext();

@@ -135,4 +135,22 @@ describe('desktop journey (Chromium, bridged controller, real server)', () => {
     assert.equal(report.checksum, checksumFrames(wav, report.firstFrame, rate / 4));
     await screenshot(page, '07-reconnected');
   });
+
+  it('plays the next track of the queue without a gap: the last frames of one, then the first of the next', async () => {
+    const total = wav.samples.length / wav.channels;
+    const edge = rate / 20;
+    const underrunsBefore = (await playerView(page)).underruns;
+    await page.evaluate(async () => {
+      const a = (window as any).atpApp;
+      const t = a.library.getState().rows.find((r: any) => r?.title === 'Handshake');
+      await a.player.getState().playTracks([t, t], 0);
+      await a.player.getState().seek(6000);
+    });
+    const report = await (await armTap(page, total - edge, 2 * edge, total))();
+    assert.equal(report.firstFrame, total - edge);
+    assert.equal(report.discontinuities, 1, 'the frame numbers start again once, at the boundary');
+    assert.equal(report.checksum, checksumFrames(wav, 0, edge, checksumFrames(wav, total - edge, edge)));
+    await waitForPlayer(page, () => (window as any).atpApp.player.getState().index === 1, null);
+    assert.equal((await playerView(page)).underruns, underrunsBefore, 'no underrun across the boundary');
+  });
 });

@@ -32,8 +32,8 @@ export function readWav(path: string): WavPcm {
 }
 
 /** FNV-1a over frames [first, first + count) as stereo (mono played on both sides), like the tap. */
-export function checksumFrames(wav: WavPcm, first: number, count: number): number {
-  let h = FNV_OFFSET;
+export function checksumFrames(wav: WavPcm, first: number, count: number, seed = FNV_OFFSET): number {
+  let h = seed;
   const second = wav.channels > 1 ? 1 : 0;
   for (let f = first; f < first + count; f++) {
     h = fnv1aSample(h, wav.samples[f * wav.channels]!);

@@ -79,8 +79,9 @@ export class DesktopBridge {
       return encodeValue(await dispatchRequest(this.controller.handlers, name, decodeValue(arg)));
     });
     await page.exposeBinding('__atpAudioUp', (_source, text: unknown) => {
-      const message = typeof text === 'string' ? (JSON.parse(text) as unknown) : null;
-      if (isAudioUpMessage(message)) this.controller.audioUp(message);
+      const batch = typeof text === 'string' ? (JSON.parse(text) as unknown) : null;
+      if (!Array.isArray(batch)) return;
+      for (const message of batch) if (isAudioUpMessage(message)) this.controller.audioUp(message);
     });
     await page.addInitScript({ content: this.shim });
   }

@@ -153,4 +153,13 @@ describe('desktop journey (Chromium, bridged controller, real server)', () => {
     await waitForPlayer(page, () => (window as any).atpApp.player.getState().index === 1, null);
     assert.equal((await playerView(page)).underruns, underrunsBefore, 'no underrun across the boundary');
   });
+
+  it('follows the system’s dark theme', async () => {
+    const light = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    assert.notEqual(dark, light);
+    await screenshot(page, '08-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
 });

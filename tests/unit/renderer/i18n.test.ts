@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { errorText, pickLanguage, setLanguage, t } from '../../../src-renderer/i18n.js';
+import { formatDuration } from '../../../src-renderer/time-format.js';
+
+describe('words on screen', () => {
+  it('follows the system language: Simplified Chinese for zh, English otherwise', () => {
+    assert.equal(pickLanguage(['zh-CN', 'en']), 'zh-CN');
+    assert.equal(pickLanguage(['zh']), 'zh-CN');
+    assert.equal(pickLanguage(['en-GB', 'zh-CN']), 'en');
+    assert.equal(pickLanguage(['de-DE']), 'en');
+  });
+
+  it('says what went wrong in words, with the address, in both languages', () => {
+    setLanguage('en');
+    assert.equal(errorText('bad-credentials', 'x'), 'The user name or password is wrong.');
+    assert.match(errorText('refused', 'connect ECONNREFUSED', { address: 'music.local:2333' }), /Nothing is answering at music\.local:2333/);
+    assert.match(errorText('weird-code', 'the detail'), /the detail/);
+    setLanguage('zh-CN');
+    assert.equal(errorText('bad-credentials', 'x'), '用户名或密码错误。');
+    assert.equal(t('tracks', { n: 3 }), '3 首曲目');
+    setLanguage('en');
+  });
+
+  it('formats durations as m:ss and h:mm:ss', () => {
+    assert.equal(formatDuration(0), '0:00');
+    assert.equal(formatDuration(8000), '0:08');
+    assert.equal(formatDuration(3_725_000), '1:02:05');
+    assert.equal(formatDuration(null), '–:––');
+  });
+});

@@ -39,6 +39,8 @@ export type ConnectionState =
   | { status: 'reconnecting'; address: string; attempt: number; retryInMs: number; error: DesktopErrorInfo };
 
 export interface LocalServerState {
+  /** This app can start a server of its own (the e2e bridge, for one, cannot). */
+  available: boolean;
   running: boolean;
   /** The music folder it serves. */
   library: string | null;
@@ -117,13 +119,15 @@ export interface DesktopRequests {
   seek: { arg: { streamId: number; positionMs: number }; result: SeekResult };
   /** Close a stream the renderer no longer wants (a cancelled prefetch, stop). */
   release: { arg: { streamId: number }; result: null };
+  /** Ask for the audio port: it arrives as a window message whose data is AUDIO_PORT_MESSAGE. */
+  openAudioPort: { arg: null; result: null };
 }
 
 export type DesktopRequestName = keyof DesktopRequests;
 
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
   'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'list', 'artwork',
-  'play', 'prefetch', 'pause', 'resume', 'seek', 'release',
+  'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort',
 ];
 
 export function channelOf(name: DesktopRequestName): string {

@@ -111,6 +111,7 @@ export const validateArgument: Validators = {
     return { streamId: integer(f.streamId, 'streamId', 1, 2 ** 31)!, positionMs: integer(f.positionMs, 'positionMs', 0, 2 ** 40)! };
   },
   release: streamRef,
+  openAudioPort: none,
 };
 
 /** "host:port", with IPv6 hosts in brackets; the inverse of `parseAddress`. */

@@ -13,6 +13,8 @@ import { DecodeError, type Decoder } from './pcm-source.js';
 
 /** Bytes read at once; also the span below which a seek stops bisecting and walks frame headers. */
 const WINDOW = 128 * 1024;
+/** A frame header is at most 16 bytes. */
+const HEADER_BYTES = 16;
 /** A frame larger than this is corruption, not audio (the largest legal frames are far smaller in practice). */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -98,19 +100,25 @@ class FlacSource extends BlockPcmSource {
 
   /** The frame at `pos` (resynchronising over garbage) with its bytes, up to the next header that follows it. */
   private async nextFrame(): Promise<{ header: FlacFrameHeader; bytes: Uint8Array } | null> {
-    let i = await this.fill(this.pos, WINDOW);
-    const start = findFrame(this.buf, i, this.bufLen, this.info);
-    if (start < 0) return null;
-    if (start !== i) {
-      this.pos = this.bufStart + start;
-      i = await this.fill(this.pos, WINDOW);
+    // Only a header's worth must be in the buffer to start: asking for a whole window ahead of every frame made
+    // each frame read the file again.
+    let i = await this.fill(this.pos, HEADER_BYTES);
+    for (;;) {
+      const start = findFrame(this.buf, i, this.bufLen, this.info);
+      if (start === i) break;
+      if (start < 0 && this.bufStart + this.bufLen >= this.size) return null;
+      // Garbage before the next header: go on from it, or from the buffer's end less a header that may straddle it.
+      this.pos = start >= 0 ? this.bufStart + start : Math.max(this.pos + 1, this.bufStart + this.bufLen - HEADER_BYTES);
+      this.bufLen = start >= 0 ? this.bufLen : 0;
+      i = await this.fill(this.pos, HEADER_BYTES);
     }
     const header = parseFrameHeader(this.buf, i, this.info)!;
     let want = WINDOW;
     for (;;) {
       let end = -1;
-      for (let j = i + 8; j < this.bufLen; j++) {
-        if (this.buf[j] !== 0xff) continue;
+      // indexOf (memchr) finds the candidate sync bytes; a JS loop over every byte of the frame cost a tenth of
+      // the decoding time.
+      for (let j = this.buf.indexOf(0xff, i + 8); j >= 0 && j < this.bufLen; j = this.buf.indexOf(0xff, j + 1)) {
         const next = parseFrameHeader(this.buf, j, this.info);
         if (next && next.sample === header.sample + header.blockSize) {
           end = j;
@@ -121,10 +129,14 @@ class FlacSource extends BlockPcmSource {
       if (end < 0 && atEof) end = this.bufLen;
       if (end >= 0) {
         this.pos = this.bufStart + end;
-        return { header, bytes: this.buf.slice(i, end) };
+        // A view, not a copy: the decoder copies it into its own memory before the buffer is read into again.
+        return { header, bytes: this.buf.subarray(i, end) };
       }
-      if (want >= MAX_FRAME_BYTES) throw new DecodeError('decode-failed', 'FLAC frame too large or corrupt');
-      want *= 2;
+      // The frame runs past the buffer: read again from its start, a window first, then twice as much each time.
+      if (this.bufStart === this.pos) {
+        if (want >= MAX_FRAME_BYTES) throw new DecodeError('decode-failed', 'FLAC frame too large or corrupt');
+        want *= 2;
+      }
       this.bufLen = 0;
       i = await this.fill(this.pos, want);
     }

@@ -22,7 +22,8 @@ interface PacketCodec {
   preroll: number;
   /** Vorbis and Opus families 1 and 255 order channels L C R...; streams are sent in WAV (and ffmpeg) order. */
   vorbisOrder: boolean;
-  reset(): Promise<void>;
+  /** Readies the decoder for packets that do not follow the last ones: `atStart` when they are the stream's first. */
+  reset(atStart: boolean): Promise<void>;
   decode(packets: Uint8Array[]): Promise<{ channelData: Float32Array[]; samplesDecoded: number }>;
   free(): void;
 }
@@ -41,25 +42,33 @@ async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
   const v = new DataView(id.buffer, id.byteOffset, id.byteLength);
   const decoder = new OggVorbisDecoder();
   await decoder.ready;
-  let primed = false;
   // The decoder takes codec-parser's page objects; these carry just the fields it reads.
   const page = (bytes: Uint8Array, packets: Uint8Array[]) =>
     ({ [data]: bytes, [codecFrames]: packets.map((p) => ({ [data]: p, [header]: { [vorbisSetup]: headers[2] } })) }) as never;
+  // The headers are given at once rather than with the first audio: building the setup header's codebooks is most
+  // of the cost of a decoder's first page. The empty packet after them is not audio, so it leaves no state.
+  const prime = async () => {
+    await decoder.decodeOggPages([page(id, [])]);
+    await decoder.decodeOggPages([page(new Uint8Array(0), [new Uint8Array(0)])]);
+  };
+  await prime();
   return {
     sampleRate: v.getUint32(12, true),
     channels: id[11]!,
     offset: 0,
     preroll: 16384,
     vorbisOrder: true,
-    async reset() {
+    async reset(atStart) {
+      // Rebuilding the decoder costs a new WebAssembly instance and the codebooks again: most of a seek's time.
+      // Mid-stream it is not needed: a Vorbis packet's only state is the previous packet's overlap, so after the
+      // first packet fed (whose samples, mixed with stale overlap, fall in the pre-roll and are dropped) the output
+      // is the full decode's, and each page's samples are placed by its granule. At the stream's start samples are
+      // placed by count from the first one, so the decoder must be fresh there.
+      if (!atStart) return;
       await decoder.reset();
-      primed = false;
+      await prime();
     },
     async decode(packets) {
-      if (!primed) {
-        await decoder.decodeOggPages([page(id, [])]);
-        primed = true;
-      }
       return decoder.decodeOggPages([page(new Uint8Array(0), packets)]);
     },
     free: () => decoder.free(),
@@ -85,8 +94,10 @@ async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
     // 80 ms is the specification's minimum; 250 ms lets the decoder's state converge to within a few LSB.
     preroll: 12000,
     vorbisOrder: family === 1,
-    async reset() {
-      await decoder.reset();
+    async reset(atStart) {
+      // Mid-stream the pre-roll makes the state converge whatever it was (zeros after a rebuild, or the audio
+      // before the seek), so the decoder is rebuilt, a new WebAssembly instance, only for the stream's start.
+      if (atStart) await decoder.reset();
     },
     async decode(packets) {
       return decoder.decodeFrames(packets);
@@ -166,7 +177,7 @@ class OggSource extends BlockPcmSource {
     this.pos = best ? best.offset + best.size : this.audioStart;
     this.prevEnd = best ? null : -this.codec.offset;
     this.packets.reset();
-    await this.codec.reset();
+    await this.codec.reset(best === null);
   }
 
   /** The last page of our stream whose granule is at most `goal`, by bisection then a short walk; null if none. */

@@ -70,24 +70,12 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
         break;
       case 'seek':
         this.seekTo(m.streamId, m.epoch);
-        if (m.streamId === this.current) {
-          this.frame = m.startFrame;
-          this.starved = false;
-          this.primed = false;
-          this.mode = m.playing ? 'playing' : 'paused';
-          this.gain = 0;
-          this.target = 1;
-        }
+        if (m.streamId === this.current) this.restartAt(m.startFrame, m.playing);
         break;
       case 'replace':
         this.ring.dropRuns((r) => r.streamId === m.oldStreamId);
         this.current = m.streamId;
-        this.frame = m.startFrame;
-        this.starved = false;
-        this.primed = false;
-        this.mode = m.playing ? 'playing' : 'paused';
-        this.gain = 0;
-        this.target = 1;
+        this.restartAt(m.startFrame, m.playing);
         break;
       case 'drop':
         this.ring.dropRuns((r) => r.streamId === m.streamId);
@@ -124,6 +112,16 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
     this.minEpochs.set(streamId, epoch);
     this.ring.dropRuns((r) => r.streamId === streamId && r.epoch < epoch);
     if ((this.ended.get(streamId) ?? epoch) < epoch) this.ended.delete(streamId);
+  }
+
+  /** Starts the current stream over at `frame`, from silence, so the jump makes no click. */
+  private restartAt(frame: number, playing: boolean): void {
+    this.frame = frame;
+    this.starved = false;
+    this.primed = false;
+    this.mode = playing ? 'playing' : 'paused';
+    this.gain = 0;
+    this.target = 1;
   }
 
   private dropStreamsBelow(streamId: number): void {

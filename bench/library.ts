@@ -101,6 +101,9 @@ async function serverRun(label: string, root: string, stateDir: string, print: (
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // Should the bench itself die (an error, a closed pipe), the server must not outlive it.
+  const stop = () => proc.kill('SIGTERM');
+  process.once('exit', stop);
   try {
     const scanned = new Promise<number>((resolve, reject) => {
       createInterface({ input: proc.stderr }).on('line', (line) => {
@@ -143,6 +146,7 @@ async function serverRun(label: string, root: string, stateDir: string, print: (
     print(`server ${label}: first LIST over the wire, ms: ${lists.join(', ')}`);
     print(`server ${label}: RSS after those LISTs, then every ${SETTLE_STEP_MS / 1000} s: ${await settle()} MB; peak ${procStatusMiB(proc.pid!, 'VmHWM').toFixed(0)} MB`);
   } finally {
+    process.off('exit', stop);
     proc.kill('SIGTERM');
     await exited;
   }

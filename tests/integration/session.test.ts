@@ -7,6 +7,7 @@ import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
 import { AtpError, build, type DataChunk, type TrackInfo } from '../../src-shared/protocol/index.js';
 import { DEMO_LIBRARY, startServer, type RunningServer } from '../helpers/server-process.js';
 import { wavData } from '../helpers/wav-file.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const USER = 'alice';
 const PASSWORD = 'correct horse battery';
@@ -86,13 +87,14 @@ describe('a whole session against a real server', () => {
     let received = 0;
     stream.on('data', (c) => (received += c.pcm.length));
     await stream.play({ positionMs: 0 });
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(received > 0, 'some data came');
+    await waitFor(() => received > 0, 'data comes');
+    await sleep(200); // room for the server to send too much, if it would
     assert.ok(received <= window, `received ${received} bytes with a window of ${window}`);
     const before = received;
     stream.credit(received);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(received > before && received <= before + window);
+    await waitFor(() => received > before, 'credit lets more data through');
+    await sleep(200);
+    assert.ok(received <= before + window, `received ${received - before} bytes for a credit of ${before}`);
     await stream.teardown();
   });
 
@@ -107,15 +109,15 @@ describe('a whole session against a real server', () => {
       stream.credit(c.pcm.length);
     });
     const first = await stream.play({ positionMs: 0 });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => chunks.length > 0, 'the first epoch plays');
+    // Everything delivered from the moment the seek is asked for must be of the new epoch.
+    const seen = chunks.length;
     const seek = await stream.play({ positionMs: 6000, window: 64 * 1024 });
     assert.equal(seek.epoch, first.epoch + 1);
     const target = Math.round((6000 * sampleRate) / 1000);
     assert.equal(seek.startFrame, target);
-    const seen = chunks.length;
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => chunks.length > seen + 2, 'data flows after the seek');
     const after = chunks.slice(seen);
-    assert.ok(after.length > 0, 'data flows after the seek');
     assert.ok(after.every((c) => c.epoch === seek.epoch), 'only the new epoch is delivered after the seek');
     assert.equal(after[0]!.firstFrame, target);
     for (const c of after) assert.ok(Buffer.from(c.pcm).equals(data.subarray(c.firstFrame * bpf, c.firstFrame * bpf + c.pcm.length)));
@@ -135,19 +137,19 @@ describe('a whole session against a real server', () => {
       setTimeout(() => playing && stream.credit(c.pcm.length), 20);
     });
     await stream.play({ positionMs: 0 });
-    await new Promise((r) => setTimeout(r, 150));
+    await waitFor(() => chunks.length >= 2, 'the stream plays');
     const paused = await stream.pause();
     playing = false;
     const count = chunks.length;
     const last = chunks[count - 1]!;
     assert.equal(last.firstFrame + last.pcm.length / bpf, paused.frame, 'the pause reply names the next frame');
     stream.credit(65536);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200); // room for DATA to come, if the server wrongly sent any
     assert.equal(chunks.length, count, 'no DATA after the PAUSE reply');
     playing = true;
     const resumed = await stream.play();
     assert.equal(resumed.startFrame, paused.frame);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => chunks.length > count, 'data resumes');
     const next = chunks[count];
     assert.ok(next, 'data resumes');
     assert.equal(next.firstFrame, paused.frame);

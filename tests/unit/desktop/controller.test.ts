@@ -106,8 +106,9 @@ describe('DesktopController with a real atp-server', () => {
     // Now stop consuming: the server must stop at the window.
     renderer.holding = true;
     const again = await c.handlers.play({ track: id });
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(renderer.pcm(again.streamId).length > 0);
+    await renderer.until(() => renderer.pcm(again.streamId).length > 0);
+    await new Promise((r) => setTimeout(r, 300)); // room to overrun the window, if the server would
+
     assert.ok(renderer.maxOutstanding <= windowBytes(again.format), `${renderer.maxOutstanding} bytes in flight`);
     await c.dispose();
   });
@@ -131,8 +132,9 @@ describe('DesktopController with a real atp-server', () => {
     const count = renderer.messages.length;
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(renderer.messages.length, count, 'nothing flows while paused');
-    const resumed = await c.handlers.resume({ streamId: s.streamId });
+    // Taken before resuming: the resume reply and the first new DATA may arrive in one read.
     const lastBefore = renderer.pcm(s.streamId).at(-1)!;
+    const resumed = await c.handlers.resume({ streamId: s.streamId });
     assert.equal(resumed.startFrame, lastBefore.firstFrame + lastBefore.pcm.byteLength / 4, 'resume continues where the data stopped');
     await c.dispose();
   });

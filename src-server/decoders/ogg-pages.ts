@@ -131,21 +131,11 @@ export class PacketAssembler {
       if (k === 0 && page.continued && this.partial.length === 0) continue;
       this.partial.push(page.segments[k]!.slice());
       if (k === n - 1 && page.openEnd) break;
-      out.push(this.partial.length === 1 ? this.partial[0]! : concat(this.partial));
+      out.push(this.partial.length === 1 ? this.partial[0]! : Buffer.concat(this.partial));
       this.partial = [];
     }
     return out;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The granule of the stream's last page that has one: the stream's length in codec samples. */

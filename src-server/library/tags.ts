@@ -11,28 +11,14 @@ import { EndOfStreamError, FileTokenizer, type IReadChunkOptions } from 'strtok3
 import { hasFfmpeg } from '../decoders/ffmpeg.js';
 import { id3v2Size } from '../decoders/mpeg-frames.js';
 import { decoderFor, SNIFF_BYTES } from '../decoders/registry.js';
+import type { TrackInfo } from '../../src-shared/protocol/index.js';
 import type { Artwork } from './library.js';
 
-/** A track's listing fields, as kept in the index file. */
-export interface TrackFields {
-  title: string;
-  artist: string | null;
-  album: string | null;
-  albumArtist: string | null;
-  trackNo: number | null;
-  discNo: number | null;
-  year: number | null;
-  genre: string | null;
-  durationMs: number | null;
-  codec: string;
-  sampleRate: number | null;
-  channels: number | null;
-  bitsPerSample: number | null;
-  playable: boolean;
-  reason?: string;
+/** A track's listing fields, as kept in the index file: what clients see, less what the catalog derives. */
+export type TrackFields = Omit<TrackInfo, 'id' | 'path' | 'artwork'> & {
   /** An embedded picture is present. */
   embeddedArt: boolean;
-}
+};
 
 /** music-metadata's parser for each of our codecs; ffmpeg formats keep the extension's guess. */
 const MIME: Record<string, string> = { pcm: 'audio/wav', flac: 'audio/flac', vorbis: 'audio/ogg', opus: 'audio/ogg', mp3: 'audio/mpeg' };

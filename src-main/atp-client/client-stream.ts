@@ -3,7 +3,9 @@ import {
   AtpError,
   PlayerFunc,
   build,
-  decodeJsonObject,
+  parseEndNotice,
+  parsePauseReply,
+  parsePlayReply,
   parseData,
   type DataChunk,
   type EndNotice,
@@ -18,7 +20,7 @@ import {
 /** The part of AtpClient a stream uses. */
 export interface StreamTransport {
   uid: number;
-  request(f: Frame, onAnswer?: (f: Frame) => void): Promise<Frame>;
+  request<T>(f: Frame, read: (answer: Frame) => T): Promise<T>;
   send(f: Frame): void;
   forget(did: number): void;
 }
@@ -55,17 +57,16 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
 
   async play(req?: PlayRequest): Promise<PlayReply> {
     this.epoch = 0;
-    let reply: PlayReply | null = null;
     // The epoch must be known before the DATA that follows the ACK in the same chunk is read.
-    await this.transport.request(build.play(this.transport.uid, this.did, req), (f) => {
-      reply = decodeJsonObject(f.payload) as unknown as PlayReply;
+    return this.transport.request(build.play(this.transport.uid, this.did, req), (f) => {
+      const reply = parsePlayReply(f.payload);
       this.epoch = reply.epoch;
+      return reply;
     });
-    return reply!;
   }
 
   async pause(): Promise<PauseReply> {
-    return decodeJsonObject((await this.transport.request(build.pause(this.transport.uid, this.did))).payload) as unknown as PauseReply;
+    return this.transport.request(build.pause(this.transport.uid, this.did), (f) => parsePauseReply(f.payload));
   }
 
   /** Returns `bytes` of window to the server, as PCM is consumed. */
@@ -75,14 +76,20 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
 
   async teardown(): Promise<void> {
     if (!this.open) return;
-    await this.transport.request(build.teardown(this.transport.uid, this.did));
+    await this.transport.request(build.teardown(this.transport.uid, this.did), () => undefined);
     this.closed();
   }
 
   /** @internal */
   receive(f: Frame): void {
     if (f.func === PlayerFunc.END) {
-      const notice = decodeJsonObject(f.payload) as unknown as EndNotice;
+      let notice: EndNotice;
+      try {
+        notice = parseEndNotice(f.payload);
+      } catch (err) {
+        this.fail(err as AtpError);
+        return;
+      }
       if (notice.epoch === this.epoch) this.emit('end', notice);
       return;
     }

@@ -11,6 +11,9 @@ import {
   frameName,
   isErrorCode,
   parseArtwork,
+  parseListReply,
+  parseLoginReply,
+  parseSetupReply,
   type ErrorBody,
   type Frame,
   type ListReply,
@@ -18,7 +21,6 @@ import {
   type LoginReply,
   type LoginRequest,
   type ServerLimits,
-  type SetupReply,
 } from '../../src-shared/protocol/index.js';
 import { ClientStream } from './client-stream.js';
 
@@ -39,9 +41,12 @@ export interface SetupOptions {
 interface Pending {
   type: number;
   func: number;
-  /** Runs synchronously on the answer, before frames behind it in the same chunk are handled. */
-  onAnswer?: (f: Frame) => void;
-  resolve(f: Frame): void;
+  /**
+   * Reads the answer synchronously, before frames behind it in the same chunk are handled (a PLAY's epoch must be
+   * known before its first DATA). Throwing rejects the request: a reply of the wrong shape is its error.
+   */
+  read(f: Frame): unknown;
+  resolve(value: unknown): void;
   reject(err: Error): void;
 }
 
@@ -76,7 +81,7 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
     socket.on('data', (chunk: Buffer) =>
       this.decoder.push(chunk, (e) => {
         if (e.kind === 'frame') this.receive(e.frame);
-        else this.destroy(new AtpError(e.kind === 'fatal' ? e.error.code : 'bad-payload', `from server: ${e.error.message}`));
+        else this.destroy(new AtpError(e.error.code, `from server: ${e.error.message}`));
       }),
     );
     socket.on('error', (err) => this.destroy(err));
@@ -107,9 +112,12 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   }
 
   async login(req: LoginRequest): Promise<LoginReply> {
-    const f = await this.request(build.login(req));
-    const reply = decodeJsonObject(f.payload) as unknown as LoginReply;
-    this.uid = f.uid;
+    const reply = await this.request(build.login(req), (f) => {
+      const r = parseLoginReply(f.payload);
+      if (f.uid !== r.uid) throw new AtpError('bad-payload', `LOGIN reply says uid ${r.uid} in its payload and ${f.uid} in its header`);
+      return r;
+    });
+    this.uid = reply.uid;
     this.user = reply.user;
     this.limits = reply.limits;
     this.startKeepalive(reply.limits.idleTimeoutMs);
@@ -117,29 +125,35 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   }
 
   async list(req: ListRequest = {}): Promise<ListReply> {
-    return decodeJsonObject((await this.request(build.list(this.uid, req))).payload) as unknown as ListReply;
+    return this.request(build.list(this.uid, req), (f) => parseListReply(f.payload));
   }
 
   async artwork(trackId: string): Promise<{ mime: string; image: Uint8Array }> {
-    return parseArtwork((await this.request(build.artwork(this.uid, trackId))).payload);
+    return this.request(build.artwork(this.uid, trackId), (f) => {
+      const art = parseArtwork(f.payload);
+      return { mime: art.mime, image: art.image };
+    });
   }
 
   async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
-    const f = await this.request(build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum }));
-    const reply = decodeJsonObject(f.payload) as unknown as SetupReply;
-    const stream = new ClientStream(this, f.did, reply);
-    this.streams.set(f.did, stream);
-    return stream;
+    const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum });
+    // Registered as the answer is read, so DATA that follows in the same chunk finds its stream.
+    return this.request(request, (f) => {
+      if (f.did === 0) throw new AtpError('bad-payload', 'SETUP reply names no stream');
+      const stream = new ClientStream(this, f.did, parseSetupReply(f.payload));
+      this.streams.set(f.did, stream);
+      return stream;
+    });
   }
 
   async ping(): Promise<number> {
     const start = performance.now();
-    await this.request(build.ping(this.uid));
+    await this.request(build.ping(this.uid), () => undefined);
     return performance.now() - start;
   }
 
   async logout(): Promise<void> {
-    await this.request(build.logout(this.uid));
+    await this.request(build.logout(this.uid), () => undefined);
     this.close();
   }
 
@@ -149,10 +163,10 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   }
 
   /** @internal for ClientStream */
-  request(f: Frame, onAnswer?: (f: Frame) => void): Promise<Frame> {
+  request<T>(f: Frame, read: (answer: Frame) => T): Promise<T> {
     if (this.closed) return Promise.reject(this.closedWith ?? new Error('the connection is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ type: f.type, func: f.func, onAnswer, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ type: f.type, func: f.func, read, resolve: resolve as (value: unknown) => void, reject });
       this.send(f);
     });
   }
@@ -181,8 +195,14 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
     const head = this.pending[0];
     if (f.ack && head && head.type === f.type && head.func === f.func) {
       this.pending.shift();
-      head.onAnswer?.(f);
-      head.resolve(f);
+      let value: unknown;
+      try {
+        value = head.read(f);
+      } catch (err) {
+        head.reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      head.resolve(value);
       return;
     }
     this.emit('error', new AtpError('bad-state', `unexpected ${frameName(f.type, f.func)} from server`));

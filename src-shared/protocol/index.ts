@@ -8,3 +8,4 @@ export * from './messages.js';
 export * from './payloads.js';
 export * from './media.js';
 export * as build from './builders.js';
+export * from './replies.js';

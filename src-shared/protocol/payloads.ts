@@ -1,4 +1,5 @@
 import { AtpError } from './errors.js';
+import { defined, optBool, optInt, optString, reqInt, reqString } from './fields.js';
 import {
   SORT_KEYS,
   type ArtworkRequest,
@@ -32,48 +33,6 @@ export function decodeJsonObject(payload: Uint8Array | null): Record<string, unk
     throw new AtpError('bad-payload', 'payload is not a JSON object');
   }
   return value as Record<string, unknown>;
-}
-
-function optString(o: Record<string, unknown>, key: string, maxLength = 4096): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length > maxLength) {
-    throw new AtpError('bad-payload', `"${key}" must be a string of at most ${maxLength} characters`);
-  }
-  return v;
-}
-
-function optInt(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new AtpError('bad-payload', `"${key}" must be an integer from ${min} to ${max}`);
-  }
-  return v;
-}
-
-function reqString(o: Record<string, unknown>, key: string, maxLength = 4096): string {
-  const v = optString(o, key, maxLength);
-  if (v === undefined) throw new AtpError('bad-payload', `"${key}" is required`);
-  return v;
-}
-
-function reqInt(o: Record<string, unknown>, key: string, min: number, max: number): number {
-  const v = optInt(o, key, min, max);
-  if (v === undefined) throw new AtpError('bad-payload', `"${key}" is required`);
-  return v;
-}
-
-function optBool(o: Record<string, unknown>, key: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new AtpError('bad-payload', `"${key}" must be true or false`);
-  return v;
-}
-
-function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 export function parseLoginRequest(payload: Uint8Array | null): LoginRequest {

@@ -1,0 +1,130 @@
+/**
+ * Readers for what a server sends: a client takes nothing on trust, so a reply of the wrong shape becomes a
+ * `bad-payload` error for the request it answers instead of a crash somewhere in the app.
+ */
+import {
+  nullableNumber,
+  nullableString,
+  optString,
+  reqArray,
+  reqBool,
+  reqInt,
+  reqObject,
+  reqString,
+  type JsonObject,
+} from './fields.js';
+import { AtpError } from './errors.js';
+import type {
+  EndNotice,
+  ListReply,
+  LoginReply,
+  PauseReply,
+  PlayReply,
+  ScanStatus,
+  SetupReply,
+  StreamFormat,
+  TrackInfo,
+} from './messages.js';
+import { MAX_LIST_LIMIT, decodeJsonObject } from './payloads.js';
+
+const U32 = 0xffffffff;
+const FRAMES = Number.MAX_SAFE_INTEGER;
+
+function element(v: unknown, what: string): JsonObject {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new AtpError('bad-payload', `${what} must be an object`);
+  return v as JsonObject;
+}
+
+export function readTrackInfo(o: JsonObject): TrackInfo {
+  const t: TrackInfo = {
+    id: reqString(o, 'id', 256),
+    path: reqString(o, 'path'),
+    title: reqString(o, 'title'),
+    artist: nullableString(o, 'artist'),
+    album: nullableString(o, 'album'),
+    albumArtist: nullableString(o, 'albumArtist'),
+    trackNo: nullableNumber(o, 'trackNo'),
+    discNo: nullableNumber(o, 'discNo'),
+    year: nullableNumber(o, 'year'),
+    genre: nullableString(o, 'genre'),
+    durationMs: nullableNumber(o, 'durationMs'),
+    codec: reqString(o, 'codec', 64),
+    sampleRate: nullableNumber(o, 'sampleRate'),
+    channels: nullableNumber(o, 'channels'),
+    bitsPerSample: nullableNumber(o, 'bitsPerSample'),
+    playable: reqBool(o, 'playable'),
+    artwork: reqBool(o, 'artwork'),
+  };
+  const reason = optString(o, 'reason');
+  if (reason !== undefined) t.reason = reason;
+  return t;
+}
+
+function readScan(o: JsonObject): ScanStatus {
+  const state = reqString(o, 'state', 16);
+  if (state !== 'idle' && state !== 'scanning') throw new AtpError('bad-payload', '"state" must be idle or scanning');
+  return { state, scanned: reqInt(o, 'scanned', 0, FRAMES), total: reqInt(o, 'total', 0, FRAMES) };
+}
+
+function readList(o: JsonObject): ListReply {
+  return {
+    total: reqInt(o, 'total', 0, FRAMES),
+    offset: reqInt(o, 'offset', 0, FRAMES),
+    tracks: reqArray(o, 'tracks', MAX_LIST_LIMIT).map((t, i) => readTrackInfo(element(t, `track ${i}`))),
+    scan: readScan(reqObject(o, 'scan')),
+  };
+}
+
+function readFormat(o: JsonObject): StreamFormat {
+  const channels = reqInt(o, 'channels', 1, 8);
+  const bytesPerFrame = reqInt(o, 'bytesPerFrame', 1, 64);
+  if (reqString(o, 'sampleFormat', 16) !== 's16le') throw new AtpError('bad-payload', 'unknown sample format');
+  if (bytesPerFrame !== channels * 2) throw new AtpError('bad-payload', 'bytesPerFrame does not match channels');
+  return {
+    sampleRate: reqInt(o, 'sampleRate', 1000, 768000),
+    channels,
+    sampleFormat: 's16le',
+    bytesPerFrame,
+    totalFrames: reqInt(o, 'totalFrames', 0, FRAMES),
+    durationMs: reqInt(o, 'durationMs', 0, FRAMES),
+  };
+}
+
+export function parseLoginReply(payload: Uint8Array | null): LoginReply {
+  const o = decodeJsonObject(payload);
+  const server = reqObject(o, 'server');
+  const limits = reqObject(o, 'limits');
+  return {
+    uid: reqInt(o, 'uid', 1, 0xffff),
+    user: reqString(o, 'user', 256),
+    server: { name: reqString(server, 'name', 256), version: reqString(server, 'version', 64), protocol: reqInt(server, 'protocol', 1, 15) },
+    limits: {
+      maxPayload: reqInt(limits, 'maxPayload', 0, U32),
+      maxStreams: reqInt(limits, 'maxStreams', 0, 0xffff),
+      idleTimeoutMs: reqInt(limits, 'idleTimeoutMs', 1000, U32),
+    },
+    library: readList(reqObject(o, 'library')),
+  };
+}
+
+export const parseListReply = (payload: Uint8Array | null): ListReply => readList(decodeJsonObject(payload));
+
+export function parseSetupReply(payload: Uint8Array | null): SetupReply {
+  const o = decodeJsonObject(payload);
+  return { track: reqString(o, 'track', 256), format: readFormat(reqObject(o, 'format')), checksum: reqBool(o, 'checksum') };
+}
+
+export function parsePlayReply(payload: Uint8Array | null): PlayReply {
+  const o = decodeJsonObject(payload);
+  return { epoch: reqInt(o, 'epoch', 1, U32), startFrame: reqInt(o, 'startFrame', 0, FRAMES), positionMs: reqInt(o, 'positionMs', 0, FRAMES) };
+}
+
+export function parsePauseReply(payload: Uint8Array | null): PauseReply {
+  const o = decodeJsonObject(payload);
+  return { frame: reqInt(o, 'frame', 0, FRAMES), positionMs: reqInt(o, 'positionMs', 0, FRAMES) };
+}
+
+export function parseEndNotice(payload: Uint8Array | null): EndNotice {
+  const o = decodeJsonObject(payload);
+  return { epoch: reqInt(o, 'epoch', 0, U32), totalFrames: reqInt(o, 'totalFrames', 0, FRAMES) };
+}

@@ -85,10 +85,20 @@ function converter(layout: WavLayout): (src: Buffer, i: number) => number {
   }
 }
 
+/**
+ * Bytes read from the file at a time. A file read costs the event loop a trip through libuv's thread pool whatever
+ * its size, so reading ahead a few DATA frames' worth cuts that cost several times at a thousand streams, for
+ * 64 KiB (a third of a second of CD audio) per stream.
+ */
+const READ_AHEAD = 64 * 1024;
+
 class WavSource implements PcmSource {
   readonly format: SourceFormat;
   private frame = 0;
-  private scratch: Buffer | null = null;
+  /** Bytes of the data chunk from file offset aheadAt, read ahead of the frames asked for. */
+  private ahead = Buffer.alloc(0);
+  private aheadAt = 0;
+  private aheadLength = 0;
   private readonly passthrough: boolean;
   private readonly convert: (src: Buffer, i: number) => number;
 
@@ -112,23 +122,27 @@ class WavSource implements PcmSource {
   }
 
   async read(out: Uint8Array, offset: number, maxFrames: number): Promise<number> {
-    const { blockAlign, dataStart, channels } = this.layout;
-    const frames = Math.min(maxFrames, this.layout.totalFrames - this.frame);
+    const { blockAlign, dataStart, channels, totalFrames } = this.layout;
+    const frames = Math.min(maxFrames, totalFrames - this.frame);
     if (frames <= 0) return 0;
     const position = dataStart + this.frame * blockAlign;
-    if (this.passthrough) {
-      const { bytesRead } = await this.fh.read(out, offset, frames * blockAlign, position);
-      const got = Math.floor(bytesRead / blockAlign);
-      this.frame += got;
-      return got;
+    const wanted = frames * blockAlign;
+    if (position < this.aheadAt || position + wanted > this.aheadAt + this.aheadLength) {
+      const size = Math.min(Math.max(READ_AHEAD, wanted), dataStart + totalFrames * blockAlign - position);
+      if (this.ahead.length < size) this.ahead = Buffer.alloc(size);
+      this.aheadAt = position;
+      this.aheadLength = (await this.fh.read(this.ahead, 0, size, position)).bytesRead;
     }
-    const bytes = frames * blockAlign;
-    if (!this.scratch || this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
-    const { bytesRead } = await this.fh.read(this.scratch, 0, bytes, position);
-    const got = Math.floor(bytesRead / blockAlign);
-    const bytesPerSample = this.layout.bitsPerSample / 8;
-    const target = new DataView(out.buffer, out.byteOffset + offset, got * channels * 2);
-    for (let s = 0; s < got * channels; s++) target.setInt16(s * 2, this.convert(this.scratch, s * bytesPerSample), true);
+    const from = position - this.aheadAt;
+    const got = Math.min(frames, Math.floor((this.aheadLength - from) / blockAlign));
+    if (got <= 0) return 0;
+    if (this.passthrough) {
+      out.set(this.ahead.subarray(from, from + got * blockAlign), offset);
+    } else {
+      const bytesPerSample = this.layout.bitsPerSample / 8;
+      const target = new DataView(out.buffer, out.byteOffset + offset, got * channels * 2);
+      for (let s = 0; s < got * channels; s++) target.setInt16(s * 2, this.convert(this.ahead, from + s * bytesPerSample), true);
+    }
     this.frame += got;
     return got;
   }

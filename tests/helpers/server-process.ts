@@ -38,9 +38,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'atp-state-'));
   for (const [name, password] of Object.entries(options.users ?? {})) addUser(stateDir, name, password);
   const auth = options.users || options.args?.some((a) => a === '--token-env') ? [] : ['--no-auth'];
+  // ATP_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test or bench.
+  const nodeArgs = (process.env.ATP_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(
     process.execPath,
-    [SERVER_BIN, '--library', options.library ?? DEMO_LIBRARY, '--port', '0', '--state-dir', stateDir, '--log-level', 'debug', ...auth, ...(options.args ?? [])],
+    [...nodeArgs, SERVER_BIN, '--library', options.library ?? DEMO_LIBRARY, '--port', '0', '--state-dir', stateDir, '--log-level', 'debug', ...auth, ...(options.args ?? [])],
     { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: Record<string, unknown>[] = [];

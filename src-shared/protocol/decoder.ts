@@ -11,7 +11,7 @@ import {
 import { crc32 } from './crc32.js';
 import type { Frame, FrameHeader } from './frame.js';
 
-export type DecodeErrorCode =
+export type FramingErrorCode =
   | 'bad-magic'
   | 'bad-version'
   | 'reserved-flags'
@@ -20,8 +20,8 @@ export type DecodeErrorCode =
   | 'payload-too-large'
   | 'checksum-mismatch';
 
-export interface DecodeError {
-  code: DecodeErrorCode;
+export interface FramingError {
+  code: FramingErrorCode;
   message: string;
 }
 
@@ -34,8 +34,8 @@ export interface DecodeError {
  */
 export type DecodeEvent =
   | { kind: 'frame'; frame: Frame }
-  | { kind: 'refused'; header: FrameHeader; error: DecodeError }
-  | { kind: 'fatal'; error: DecodeError };
+  | { kind: 'refused'; header: FrameHeader; error: FramingError }
+  | { kind: 'fatal'; error: FramingError };
 
 export interface FrameDecoderOptions {
   /** Largest payload accepted, in bytes (the checksum not counted). Larger frames are skipped and refused. */
@@ -52,7 +52,7 @@ export class FrameDecoder {
   private start = 0;
   private end = 0;
   private skipRemaining = 0;
-  private failed: DecodeError | null = null;
+  private failed: FramingError | null = null;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
@@ -63,7 +63,7 @@ export class FrameDecoder {
     return this.end - this.start + this.skipRemaining;
   }
 
-  get fatalError(): DecodeError | null {
+  get fatalError(): FramingError | null {
     return this.failed;
   }
 
@@ -142,7 +142,7 @@ export class FrameDecoder {
     this.keep(data, pos, end, borrowed);
   }
 
-  private fail(error: DecodeError, emit: (event: DecodeEvent) => void): void {
+  private fail(error: FramingError, emit: (event: DecodeEvent) => void): void {
     this.failed = error;
     this.buffer = new Uint8Array(0);
     this.start = this.end = 0;
@@ -180,7 +180,7 @@ export class FrameDecoder {
   }
 }
 
-function checkHeader(versionByte: number, flags: number): DecodeError | null {
+function checkHeader(versionByte: number, flags: number): FramingError | null {
   if (versionByte >> 4 !== MAGIC) {
     return { code: 'bad-magic', message: `byte 0 is 0x${hex(versionByte)}; an ATP frame starts with 0x6_` };
   }

@@ -82,25 +82,19 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
 
   /** @internal */
   receive(f: Frame): void {
-    if (f.func === PlayerFunc.END) {
-      let notice: EndNotice;
-      try {
-        notice = parseEndNotice(f.payload);
-      } catch (err) {
-        this.fail(err as AtpError);
-        return;
-      }
-      if (notice.epoch === this.epoch) this.emit('end', notice);
-      return;
-    }
-    let chunk: DataChunk;
+    // A frame of the wrong shape is this stream's error, not an exception out of the socket handler.
     try {
-      chunk = parseData(f.payload);
+      if (f.func === PlayerFunc.END) {
+        const notice = parseEndNotice(f.payload);
+        if (notice.epoch === this.epoch) this.emit('end', notice);
+      } else {
+        const chunk = parseData(f.payload);
+        if (chunk.epoch === this.epoch) this.emit('data', chunk);
+      }
     } catch (err) {
-      this.fail(err as AtpError);
-      return;
+      if (!(err instanceof AtpError)) throw err;
+      this.fail(err);
     }
-    if (chunk.epoch === this.epoch) this.emit('data', chunk);
   }
 
   /** @internal */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AtpClient } from '../src-main/atp-client/client.js';
 import { startServer } from '../tests/helpers/server-process.js';
 import { writeWav } from '../tests/helpers/wav-file.js';
+import { formatMs, percentile, summarizeListeners, type ListenerResult } from './stream-stats.js';
 
 export interface StreamsBenchOptions {
   clients: number;
@@ -27,23 +28,27 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-
 /** A listener that plays at CD rate: it consumes PCM on a clock and returns credit for what it played. */
-async function listen(port: number, trackId: string, seconds: number, stopAt: number) {
+async function listen(port: number, trackId: string, stopAt: number): Promise<ListenerResult> {
+  try {
+    return await play(port, trackId, stopAt);
+  } catch (err) {
+    // Counted, not thrown: one listener the server turned away must not hide what the others measured.
+    return { firstDataMs: null, started: false, underruns: 0, error: (err as Error).message };
+  }
+}
+
+async function play(port: number, trackId: string, stopAt: number): Promise<ListenerResult> {
   const client = await AtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 30000 });
   await client.login({ user: 'bench' });
   const stream = await client.setup(trackId, { window: BYTES_PER_SECOND * BUFFER_SECONDS });
   let buffered = 0;
-  let firstDataMs = NaN;
+  let firstDataMs: number | null = null;
   let underruns = 0;
   let started = false;
   const t0 = performance.now();
   stream.on('data', (c) => {
-    if (Number.isNaN(firstDataMs)) firstDataMs = performance.now() - t0;
+    if (firstDataMs === null) firstDataMs = performance.now() - t0;
     buffered += c.pcm.length;
   });
   await stream.play({ positionMs: 0 });
@@ -68,8 +73,7 @@ async function listen(port: number, trackId: string, seconds: number, stopAt: nu
     }, TICK_MS);
   });
   client.close();
-  void seconds;
-  return { firstDataMs, underruns, perTick };
+  return { firstDataMs, started, underruns };
 }
 
 /** One more client seeking at random while the others play: the latency a person feels on a busy server. */
@@ -111,10 +115,10 @@ export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
     const results = [];
     // Listeners arrive over RAMP_MS, as people do; a thousand at the same instant would measure the accept queue
     // and this load generator's own event loop rather than the server.
-    const all: Promise<Awaited<ReturnType<typeof listen>>>[] = [];
+    const all: Promise<ListenerResult>[] = [];
     const ramp0 = performance.now();
     for (let i = 0; i < opts.clients; i++) {
-      all.push(listen(server.port, ids[i % ids.length]!, opts.seconds, stopAt));
+      all.push(listen(server.port, ids[i % ids.length]!, stopAt));
       const due = ((i + 1) * RAMP_MS) / opts.clients - (performance.now() - ramp0);
       if (due > 1) await new Promise((r) => setTimeout(r, due));
     }
@@ -126,12 +130,15 @@ export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
     clearInterval(sampler);
     const wall = (performance.now() - wall0) / 1000;
     const cpu = cpuSeconds(pid) - cpu0;
-    const first = results.map((r) => r.firstDataMs);
-    const clean = results.filter((r) => r.underruns === 0).length;
+    const summary = summarizeListeners(results);
     console.log(`streams: ${opts.clients} real-time CD-quality listeners for ${opts.seconds} s`);
-    console.log(`  PLAY→first DATA, listeners arriving over ${RAMP_MS / 1000} s   p50 ${pct(first, 50).toFixed(2)} ms   p99 ${pct(first, 99).toFixed(2)} ms`);
-    console.log(`  PLAY→first DATA, one more listener seeking under that load   p50 ${pct(seeks, 50).toFixed(2)} ms   p99 ${pct(seeks, 99).toFixed(2)} ms`);
-    console.log(`  sustained without underrun  ${clean} of ${opts.clients} (underrun ticks in all: ${results.reduce((a, r) => a + r.underruns, 0)})`);
+    console.log(`  PLAY→first DATA, listeners arriving over ${RAMP_MS / 1000} s   p50 ${formatMs(summary.firstDataP50)}   p99 ${formatMs(summary.firstDataP99)}`);
+    console.log(`  PLAY→first DATA, one more listener seeking under that load   p50 ${formatMs(percentile(seeks, 50))}   p99 ${formatMs(percentile(seeks, 99))}`);
+    console.log(`  sustained without underrun  ${summary.withoutUnderrun} of ${opts.clients} (underrun ticks in all: ${summary.underrunTicks})`);
+    if (summary.neverStarted > 0) {
+      const why = summary.firstError ? ` (first error: ${summary.firstError})` : '';
+      console.log(`  NEVER STARTED  ${summary.neverStarted} of ${opts.clients} listeners: no or too little DATA before the end${why}`);
+    }
     console.log(`  server CPU  ${((cpu / wall) * 100).toFixed(1)}% of one core   peak RSS ${peakRss.toFixed(1)} MiB`);
     console.log(`  throughput  ${((opts.clients * BYTES_PER_SECOND) / 1e6).toFixed(1)} MB/s of PCM asked for`);
   } finally {

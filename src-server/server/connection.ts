@@ -88,9 +88,10 @@ export class Connection implements StreamSink {
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
-  onEnd(did: number, epoch: number, totalFrames: number): void {
-    this.send(build.end(this.uid, did, { epoch, totalFrames }));
-    this.ctx.log.debug('stream-end', { uid: this.uid, did });
+  onEnd(did: number, epoch: number, totalFrames: number, reason?: string): void {
+    this.send(build.end(this.uid, did, reason === undefined ? { epoch, totalFrames } : { epoch, totalFrames, reason }));
+    if (reason === undefined) this.ctx.log.debug('stream-end', { uid: this.uid, did });
+    else this.ctx.log.warn('stream-ended-early', { uid: this.uid, did, totalFrames, reason });
   }
 
   onFailure(did: number, err: Error): void {

@@ -17,7 +17,8 @@ export interface StreamSink {
   readonly uid: number;
   readonly congested: boolean;
   write(bytes: Uint8Array): void;
-  onEnd(did: number, epoch: number, totalFrames: number): void;
+  /** `reason` is set only when the track ended before the totalFrames its SETUP reply announced. */
+  onEnd(did: number, epoch: number, totalFrames: number, reason?: string): void;
   onFailure(did: number, err: Error): void;
 }
 
@@ -107,9 +108,11 @@ export class StreamSession {
   }
 
   private async produce(): Promise<void> {
-    const { bytesPerFrame } = this.format;
+    const { bytesPerFrame, totalFrames } = this.format;
     while (this.playing && !this.stopRequested && !this.sink.congested) {
-      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame));
+      // END costs no credit: a receiver that has been sent every byte must learn so without granting more.
+      if (this.nextFrame >= totalFrames) return this.end();
+      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), totalFrames - this.nextFrame);
       if (frames <= 0) return;
       // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.
       const maxPayload = DATA_HEADER_SIZE + frames * bytesPerFrame;
@@ -124,9 +127,9 @@ export class StreamSession {
         return;
       }
       if (got === 0) {
-        this.playing = false;
-        this.sink.onEnd(this.did, this.epoch, this.nextFrame);
-        return;
+        return this.end(
+          `the file ended after ${this.nextFrame} of the ${totalFrames} sample frames announced: it is truncated or damaged`,
+        );
       }
       const payloadLength = DATA_HEADER_SIZE + got * bytesPerFrame;
       const header = { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
@@ -137,5 +140,10 @@ export class StreamSession {
       this.nextFrame += got;
       this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum)));
     }
+  }
+
+  private end(reason?: string): void {
+    this.playing = false;
+    this.sink.onEnd(this.did, this.epoch, this.nextFrame, reason);
   }
 }

@@ -133,6 +133,8 @@ export interface PauseReply {
 export interface EndNotice {
   epoch: number;
   totalFrames: number;
+  /** For people: why the stream ended before the totalFrames its SETUP reply announced. Absent when it did not. */
+  reason?: string;
 }
 
 export interface ErrorBody {

@@ -126,5 +126,8 @@ export function parsePauseReply(payload: Uint8Array | null): PauseReply {
 
 export function parseEndNotice(payload: Uint8Array | null): EndNotice {
   const o = decodeJsonObject(payload);
-  return { epoch: reqInt(o, 'epoch', 0, U32), totalFrames: reqInt(o, 'totalFrames', 0, FRAMES) };
+  const notice: EndNotice = { epoch: reqInt(o, 'epoch', 0, U32), totalFrames: reqInt(o, 'totalFrames', 0, FRAMES) };
+  const reason = optString(o, 'reason');
+  if (reason !== undefined) notice.reason = reason;
+  return notice;
 }

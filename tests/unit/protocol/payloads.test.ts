@@ -19,6 +19,7 @@ import {
   parseArtworkRequest,
   parseCredit,
   parseData,
+  parseEndNotice,
   parseListRequest,
   parseLoginRequest,
   parsePlayRequest,
@@ -240,6 +241,20 @@ describe('payloads: ARTWORK reply', () => {
     assertBadPayload(() => parseArtwork(null), 'absent');
     assertBadPayload(() => parseArtwork(new Uint8Array(0)), 'empty');
     assertBadPayload(() => parseArtwork(new Uint8Array([10, 0x69, 0x6d])), 'mime cut short');
+  });
+});
+
+describe('payloads: END notice', () => {
+  test('reason is read when present and absent otherwise', () => {
+    assert.deepEqual(parseEndNotice(json({ epoch: 3, totalFrames: 1323000 })), { epoch: 3, totalFrames: 1323000 });
+    const cut = parseEndNotice(json({ epoch: 3, totalFrames: 529200, reason: 'the file is truncated' }));
+    assert.deepEqual(cut, { epoch: 3, totalFrames: 529200, reason: 'the file is truncated' });
+    assert.equal('reason' in parseEndNotice(json({ epoch: 1, totalFrames: 0, later: 'member' })), false);
+  });
+
+  test('a reason that is not a string is bad-payload', () => {
+    assertBadPayload(() => parseEndNotice(json({ epoch: 3, totalFrames: 5, reason: 7 })), 'reason number');
+    assertBadPayload(() => parseEndNotice(json({ epoch: 3, totalFrames: 5, reason: null })), 'reason null');
   });
 });
 

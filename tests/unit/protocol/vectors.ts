@@ -105,6 +105,11 @@ export const DATA_EPOCH = 2;
 export const DATA_FIRST_FRAME = 88200;
 export const CREDIT_BYTES = 8;
 export const END: EndNotice = { epoch: 3, totalFrames: 1323000 };
+export const END_TRUNCATED: EndNotice = {
+  epoch: 3,
+  totalFrames: 529200,
+  reason: 'the file ended after 529200 of the 1323000 sample frames announced: it is truncated or damaged',
+};
 export const ERROR: ErrorBody = {
   code: 'unknown-track',
   message: 'no track nOSuChTrAcK000000',
@@ -335,6 +340,22 @@ d0 07 30 f8 | 21 8e 4a 43`,
 7b 22 65 70 6f 63 68 22 3a 33 2c 22 74 6f 74 61
 6c 46 72 61 6d 65 73 22 3a 31 33 32 33 30 30 30
 7d`,
+  },
+  {
+    name: 'end-truncated',
+    from: 'server',
+    frame: frame({ type: 0, func: 6, uid: UID, did: DID, payload: utf8(END_TRUNCATED) }),
+    build: () => build.end(UID, DID, END_TRUNCATED),
+    hex: `61 00 06 08 00 01 00 01 | 00 00 00 8a |
+7b 22 65 70 6f 63 68 22 3a 33 2c 22 74 6f 74 61
+6c 46 72 61 6d 65 73 22 3a 35 32 39 32 30 30 2c
+22 72 65 61 73 6f 6e 22 3a 22 74 68 65 20 66 69
+6c 65 20 65 6e 64 65 64 20 61 66 74 65 72 20 35
+32 39 32 30 30 20 6f 66 20 74 68 65 20 31 33 32
+33 30 30 30 20 73 61 6d 70 6c 65 20 66 72 61 6d
+65 73 20 61 6e 6e 6f 75 6e 63 65 64 3a 20 69 74
+20 69 73 20 74 72 75 6e 63 61 74 65 64 20 6f 72
+20 64 61 6d 61 67 65 64 22 7d`,
   },
   {
     name: 'teardown',

@@ -15,6 +15,9 @@ import type { ServerLimitsConfig } from './config.js';
 import type { RequestHandlers } from './request-handlers.js';
 import type { StreamSession, StreamSink } from './stream-session.js';
 
+const ENCRYPTED_FRAME_REFUSAL =
+  'frames are never encrypted one by one: encryption is CONTROL/ENCRYPT, which upgrades the whole connection';
+
 type Answered = Pick<Frame, 'type' | 'func' | 'uid' | 'did'>;
 type QueuedItem = { frame: Frame } | { refusal: { request: Answered; code: ErrorCode; message: string } };
 
@@ -126,7 +129,8 @@ export class Connection implements StreamSink {
     const refusal = (code: ErrorCode, message: string) => this.enqueue({ refusal: { request: f, code, message } });
     if (this.uid !== 0 && f.uid !== this.uid) return refusal('wrong-uid', `this connection is uid ${this.uid}, the frame says ${f.uid}`);
     if (f.ack) return refusal('bad-state', 'a client sends requests, not ACK frames');
-    if (f.encrypted) return refusal('unsupported', 'encrypted frames are not supported by this server');
+    // The flag is defined, so the frame is still framed and the connection lives; the frame itself is not acted on.
+    if (f.encrypted) return refusal('unsupported', ENCRYPTED_FRAME_REFUSAL);
     // CREDIT is not a request and gets no answer: applying it at once keeps streams flowing behind slow requests.
     if (this.ctx.handlers.isImmediate(f)) {
       void this.run(f);

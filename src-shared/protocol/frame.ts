@@ -6,7 +6,10 @@ export interface Frame {
   ack: boolean;
   /** Flag bit 2: the sender appended a CRC-32 of the payload (verified and stripped by the decoder). */
   checksum: boolean;
-  /** Flag bit 1: reserved for the encryption extension; a receiver refuses such frames until then. */
+  /**
+   * Flag bit 1: never set by a conforming peer, since encryption upgrades a whole connection (CONTROL/ENCRYPT) and
+   * frames are never encrypted one by one. The decoder frames such a frame as usual; a server answers it `unsupported`.
+   */
   encrypted: boolean;
   uid: number;
   did: number;

@@ -102,6 +102,22 @@ describe('bad input from a socket', () => {
   answered('RECORD START', (uid) => encodeFrame(frame({ type: FrameType.RECORD, func: 0, uid })), 'unsupported');
   answered('a second LOGIN', (uid) => encodeFrame({ ...build.login({ user: 'x' }), uid }), 'already-logged-in');
 
+  test('a frame with the ENCRYPTED flag is answered unsupported, and the same connection goes on serving', async () => {
+    const { peer, uid } = await loggedIn();
+    peer.send({ ...build.list(uid, { limit: 1 }), encrypted: true });
+    const err = await peer.nextError();
+    assert.equal(err.code, 'unsupported');
+    assert.equal(err.func, ErrorClass.UNSUPPORTED);
+    assert.deepEqual(err.request, { type: FrameType.LIBRARY, func: 0 });
+    assert.match(err.message, /never encrypted one by one/);
+    assert.match(err.message, /CONTROL\/ENCRYPT/);
+    peer.send(build.list(uid, { limit: 1 }));
+    const list = await peer.next((f) => f.ack && f.type === FrameType.LIBRARY);
+    assert.equal((JSON.parse(new TextDecoder().decode(list.payload!)) as { tracks: unknown[] }).tracks.length, 1);
+    assert.equal(peer.closed, false);
+    peer.close();
+  });
+
   test('requests before LOGIN are refused', async () => {
     const peer = await RawPeer.open(server.port);
     peer.send(build.list(0, {}));

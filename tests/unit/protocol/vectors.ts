@@ -116,6 +116,11 @@ export const ERROR: ErrorBody = {
   request: { type: 0, func: 0 },
 };
 export const IDLE: ErrorBody = { code: 'idle-timeout', message: 'no frame for 60000 ms' };
+export const ENCRYPTED_REFUSED: ErrorBody = {
+  code: 'unsupported',
+  message: 'frames are never encrypted one by one: encryption is CONTROL/ENCRYPT, which upgrades the whole connection',
+  request: { type: 1, func: 3 },
+};
 
 /** The DATA payload written out: u32 epoch, u64 first frame, PCM. */
 const DATA_PAYLOAD = new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 0x01, 0x58, 0x88, ...PCM]);
@@ -394,6 +399,31 @@ d0 07 30 f8 | 21 8e 4a 43`,
 6d 65 6f 75 74 22 2c 22 6d 65 73 73 61 67 65 22
 3a 22 6e 6f 20 66 72 61 6d 65 20 66 6f 72 20 36
 30 30 30 30 20 6d 73 22 7d`,
+  },
+  {
+    name: 'ping-encrypted',
+    from: 'client',
+    frame: frame({ type: 1, func: 3, uid: UID, encrypted: true }),
+    build: () => ({ ...build.ping(UID), encrypted: true }),
+    hex: `61 01 03 02 00 01 00 00`,
+  },
+  {
+    name: 'error-encrypted',
+    from: 'server',
+    frame: frame({ type: 2, func: 5, uid: UID, payload: utf8(ENCRYPTED_REFUSED) }),
+    build: () => build.error(UID, 0, 'unsupported', ENCRYPTED_REFUSED.message, ENCRYPTED_REFUSED.request),
+    hex: `61 02 05 08 00 01 00 00 | 00 00 00 aa |
+7b 22 63 6f 64 65 22 3a 22 75 6e 73 75 70 70 6f
+72 74 65 64 22 2c 22 6d 65 73 73 61 67 65 22 3a
+22 66 72 61 6d 65 73 20 61 72 65 20 6e 65 76 65
+72 20 65 6e 63 72 79 70 74 65 64 20 6f 6e 65 20
+62 79 20 6f 6e 65 3a 20 65 6e 63 72 79 70 74 69
+6f 6e 20 69 73 20 43 4f 4e 54 52 4f 4c 2f 45 4e
+43 52 59 50 54 2c 20 77 68 69 63 68 20 75 70 67
+72 61 64 65 73 20 74 68 65 20 77 68 6f 6c 65 20
+63 6f 6e 6e 65 63 74 69 6f 6e 22 2c 22 72 65 71
+75 65 73 74 22 3a 7b 22 74 79 70 65 22 3a 31 2c
+22 66 75 6e 63 22 3a 33 7d 7d`,
   },
   {
     name: 'logout',

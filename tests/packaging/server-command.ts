@@ -1,0 +1,64 @@
+// Starts an atp-server from wherever a package put it (the desktop app's resources, an npm prefix) and checks what
+// it serves through the real protocol, with the built `atp` command line.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { CLI_BIN } from '../helpers/server-process.js';
+import { wavData } from '../helpers/wav-file.js';
+
+const run = promisify(execFile);
+
+export interface ServerCommand {
+  port: number;
+  proc: ChildProcess;
+  stderr: string[];
+  stop(): Promise<number | null>;
+}
+
+/** Runs `command ...args --port 0` and waits for the `{"event":"listening"}` line on stdout. */
+export async function startServerCommand(command: string, args: string[]): Promise<ServerCommand> {
+  const proc = spawn(command, [...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  createInterface({ input: proc.stderr! }).on('line', (line) => stderr.push(line));
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const port = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${command} did not start:\n${stderr.join('\n')}`)), 15_000);
+    createInterface({ input: proc.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      res((JSON.parse(line) as { port: number }).port);
+    });
+    proc.once('error', (err) => {
+      clearTimeout(timer);
+      rej(err);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`${command} exited with ${code}:\n${stderr.join('\n')}`));
+    });
+  });
+  return {
+    port,
+    proc,
+    stderr,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** `atp list` against the server on `port`. */
+export async function listTracks(port: number): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI_BIN, '--port', String(port), 'list']);
+  return stdout;
+}
+
+/** Fetches the track named `words` with `atp fetch` and returns the PCM of the WAV it wrote. */
+export async function fetchPcm(port: number, words: string): Promise<Buffer> {
+  const out = join(mkdtempSync(join(tmpdir(), 'atp-fetch-')), 'track.wav');
+  await run(process.execPath, [CLI_BIN, '--port', String(port), 'fetch', words, '--out', out]);
+  return wavData(out).data;
+}

@@ -156,8 +156,7 @@ async function manageUsers(args: string[], path: string, passwordFromStdin: bool
     case 'add': {
       if (!name) throw new UsageError('user add NAME');
       const password = await readPassword(`password for ${name}: `, passwordFromStdin);
-      const existed = users.has(name);
-      await users.set(name, password);
+      const existed = await users.set(name, password);
       process.stdout.write(`${existed ? 'changed the password of' : 'added'} ${name} in ${path}\n`);
       return 0;
     }

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { withFileLock } from './file-lock.js';
 
 /** scrypt parameters: about 16 MiB and tens of milliseconds per check, stored per user so they can be raised later. */
 const PARAMS = { N: 16384, r: 8, p: 1, keylen: 32 };
@@ -27,7 +28,11 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   );
 }
 
-/** The server's accounts: names and scrypt hashes in a JSON file only the server's user may read. */
+/**
+ * The server's accounts: names and scrypt hashes in a JSON file only the server's user may read. Changes are made
+ * under a lock file beside it, on a copy read again under the lock, so that writers running at once (several
+ * `atp-server user add`) each keep the others' changes.
+ */
 export class UsersFile {
   private constructor(
     readonly path: string,
@@ -35,17 +40,7 @@ export class UsersFile {
   ) {}
 
   static async load(path: string): Promise<UsersFile> {
-    let doc: UsersDocument = { version: 1, users: {} };
-    try {
-      const parsed = JSON.parse(await readFile(path, 'utf8')) as UsersDocument;
-      if (parsed.version !== 1 || typeof parsed.users !== 'object' || parsed.users === null) {
-        throw new Error(`${path} is not an atp-server users file`);
-      }
-      doc = parsed;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    return new UsersFile(path, doc);
+    return new UsersFile(path, await readDocument(path));
   }
 
   names(): string[] {
@@ -60,12 +55,13 @@ export class UsersFile {
     return Object.prototype.hasOwnProperty.call(this.doc.users, name);
   }
 
-  async set(name: string, password: string): Promise<void> {
+  /** Adds the account or changes its password; true when it existed. */
+  async set(name: string, password: string): Promise<boolean> {
     if (!NAME_PATTERN.test(name)) throw new Error('a user name is 1 to 64 letters, digits, or . _ @ -');
     if (password.length < 8) throw new Error('a password needs at least 8 characters');
     const salt = randomBytes(16);
     const hash = await scrypt(password, salt, PARAMS.keylen, PARAMS);
-    this.doc.users[name] = {
+    const entry: UserEntry = {
       salt: salt.toString('base64'),
       hash: hash.toString('base64'),
       N: PARAMS.N,
@@ -73,14 +69,20 @@ export class UsersFile {
       p: PARAMS.p,
       created: new Date().toISOString(),
     };
-    await this.save();
+    return this.change((users) => {
+      const existed = Object.prototype.hasOwnProperty.call(users, name);
+      users[name] = entry;
+      return { write: true, result: existed };
+    });
   }
 
+  /** Removes the account; false when there was none. */
   async remove(name: string): Promise<boolean> {
-    if (!this.has(name)) return false;
-    delete this.doc.users[name];
-    await this.save();
-    return true;
+    return this.change((users) => {
+      if (!Object.prototype.hasOwnProperty.call(users, name)) return { write: false, result: false };
+      delete users[name];
+      return { write: true, result: true };
+    });
   }
 
   /** True when the password matches. Unknown names cost the same work, so timing does not reveal them. */
@@ -93,10 +95,35 @@ export class UsersFile {
     return entry !== null && timingSafeEqual(actual, expected);
   }
 
-  private async save(): Promise<void> {
+  /** Applies `edit` to the file as it is now on disk, under the lock, and writes it if `edit` changed something. */
+  private async change<T>(edit: (users: Record<string, UserEntry>) => { write: boolean; result: T }): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.doc, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.path);
+    return withFileLock(`${this.path}.lock`, async () => {
+      const doc = await readDocument(this.path);
+      const { write, result } = edit(doc.users);
+      if (write) await writeDocument(this.path, doc);
+      this.doc = doc;
+      return result;
+    });
   }
+}
+
+async function readDocument(path: string): Promise<UsersDocument> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as UsersDocument;
+    if (parsed.version !== 1 || typeof parsed.users !== 'object' || parsed.users === null) {
+      throw new Error(`${path} is not an atp-server users file`);
+    }
+    return parsed;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return { version: 1, users: {} };
+  }
+}
+
+/** Written whole to a temporary file and renamed over the old one, so a reader sees the old file or the new one. */
+async function writeDocument(path: string, doc: UsersDocument): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, path);
 }

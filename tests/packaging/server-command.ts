@@ -18,9 +18,12 @@ export interface ServerCommand {
   stop(): Promise<number | null>;
 }
 
-/** Runs `command ...args --port 0` and waits for the `{"event":"listening"}` line on stdout. */
+/**
+ * Runs `command ...args --port 0` away from the clone (cwd: the temp folder, so nothing resolves from this
+ * project's node_modules) and waits for the `{"event":"listening"}` line on stdout.
+ */
 export async function startServerCommand(command: string, args: string[]): Promise<ServerCommand> {
-  const proc = spawn(command, [...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command, [...args, '--port', '0'], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: proc.stderr! }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
@@ -50,9 +53,9 @@ export async function startServerCommand(command: string, args: string[]): Promi
   };
 }
 
-/** `atp list` against the server on `port`. */
-export async function listTracks(port: number): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI_BIN, '--port', String(port), 'list']);
+/** `atp list` against the server on `port`; `env` may carry ATP_USER and ATP_PASSWORD. */
+export async function listTracks(port: number, env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI_BIN, '--port', String(port), 'list'], { env: { ...process.env, ...env } });
   return stdout;
 }
 

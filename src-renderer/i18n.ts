@@ -1,4 +1,6 @@
 /** English and Simplified Chinese. The language follows the system (navigator.language). */
+import type { KeychainStatus } from '../src-shared/ipc/contract.js';
+
 const en = {
   appName: 'ATP Player',
   connectTitle: 'Connect to a server',
@@ -7,6 +9,10 @@ const en = {
   user: 'User',
   password: 'Password',
   remember: 'Remember this server',
+  'keychain.no-keychain':
+    'Passwords can’t be saved: no secure keychain is running. Install and unlock GNOME Keyring or KWallet, then restart ATP Player.',
+  'keychain.plain-text-backend':
+    'Passwords can’t be saved: the only password store found would keep them in effect in plain text. Install and unlock GNOME Keyring or KWallet, then restart ATP Player.',
   connect: 'Connect',
   connecting: 'Connecting…',
   useLocal: 'Use the music on this computer',
@@ -68,6 +74,8 @@ const zh: Record<MessageKey, string> = {
   user: '用户名',
   password: '密码',
   remember: '记住此服务器',
+  'keychain.no-keychain': '无法保存密码：没有正在运行的安全密钥环。请安装并解锁 GNOME Keyring 或 KWallet，然后重新启动 ATP 播放器。',
+  'keychain.plain-text-backend': '无法保存密码：找到的唯一密码存储实际上会以明文保存密码。请安装并解锁 GNOME Keyring 或 KWallet，然后重新启动 ATP 播放器。',
   connect: '连接',
   connecting: '正在连接…',
   useLocal: '播放本机上的音乐',
@@ -135,6 +143,11 @@ export function setLanguage(language: Language): void {
 
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
   return table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+/** Why "remember" will not keep the password, and how to get a keychain; null when it will. */
+export function keychainNotice(status: KeychainStatus): string | null {
+  return status.available ? null : t(`keychain.${status.reason}`);
 }
 
 /** Words for an error code; the server's own message only when no words of ours fit. */

@@ -2,19 +2,23 @@
  * The desktop controller: owns the AtpClient and the playback sessions, answers the renderer's requests, and
  * keeps playing through dropped connections by reconnecting with backoff and reopening the track where the
  * renderer had got to. Plain Node: Electron's main process and the end-to-end tests run the same code.
+ *
+ * The connection's lifecycle is the pure state machine of connection-machine.ts; this class runs its effects
+ * (log in, close, retry timers, reopening the stream) and feeds their results back to it as events.
  */
 import { EventEmitter } from 'node:events';
 import { AtpClient } from '../atp-client/client.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
-import type {
-  ConnectionState, DesktopEvent, DesktopHandlers, SessionInfo, StreamStarted,
+import {
+  isShownArtworkType, type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
+  type StreamStarted,
 } from '../../src-shared/ipc/contract.js';
 import { formatAddress } from '../../src-shared/ipc/validate.js';
 import type { LoginRequest } from '../../src-shared/protocol/messages.js';
+import { INITIAL_STATE, connectionStateOf, transition, type Effect, type MachineEvent, type MachineState, type Target } from './connection-machine.js';
 import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
 import { PlaybackSession, type AudioSink } from './playback-session.js';
-import { reconnectDelay } from './reconnect-schedule.js';
 import type { Settings } from './settings.js';
 
 export interface ControllerOptions {
@@ -24,22 +28,29 @@ export interface ControllerOptions {
   demoLibrary?: string | null;
   connectTimeoutMs?: number;
   clientName?: string;
-}
-
-interface Target {
-  host: string;
-  port: number;
-  login: LoginRequest;
-  local: boolean;
+  /** Milliseconds before reconnect attempt `retry` (0-based); reconnect-schedule.ts by default. */
+  reconnectDelay?: (retry: number) => number;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
 const SETUP_WINDOW = 256 * 1024;
 
+const NO_LOCAL_SERVER: LocalServerState = { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null };
+
+const superseded = () => new DesktopError('cancelled', 'a newer connection or disconnection replaced this one');
+
 export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
+  private machine: MachineState = INITIAL_STATE;
+  private published: ConnectionState = connectionStateOf(INITIAL_STATE);
+  /** The connection, while the machine is connected. */
   private client: AtpClient | null = null;
-  private target: Target | null = null;
-  private connection: ConnectionState = { status: 'disconnected' };
+  /** Clients whose login succeeded, until the machine adopts or discards them, by login token. */
+  private readonly loggedIn = new Map<number, AtpClient>();
+  /** Each login in flight, by token: the user's request that started it waits on it. */
+  private readonly logins = new Map<number, Promise<SessionInfo>>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** The last connection being closed. */
+  private dropping: Promise<void> = Promise.resolve();
   private readonly sessions = new Map<number, PlaybackSession>();
   /** The stream the renderer is rendering: the one a reconnect reopens. */
   private current: PlaybackSession | null = null;
@@ -47,11 +58,15 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   /** While reconnecting: the stream that was playing, still told the renderer's position until it is reopened. */
   private resuming: PlaybackSession | null = null;
   private sink: AudioSink | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly onLocalServer = (state: LocalServerState) => {
+    this.emit('event', { type: 'local-server', state });
+    // However the stop was asked for, a connection to a server the user stopped is over, not to be retried.
+    if (state.stoppedByUser) this.dispatch({ type: 'local-server-stopped-by-user' });
+  };
 
   constructor(private readonly options: ControllerOptions) {
     super();
-    options.localServer?.on('state', (state) => this.emit('event', { type: 'local-server', state }));
+    options.localServer?.on('state', this.onLocalServer);
   }
 
   /** Opens a new audio port to the renderer and attaches it (set by the Electron shell or the test bridge). */
@@ -80,35 +95,39 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   }
 
   get connectionState(): ConnectionState {
-    return this.connection;
+    return this.published;
   }
 
   readonly handlers: DesktopHandlers = {
     snapshot: async () => ({
-      connection: this.connection,
+      connection: this.published,
       recent: this.options.settings.recent(),
-      localServer: this.options.localServer?.state ?? { available: false, running: false, library: null, address: null },
+      localServer: this.options.localServer?.state ?? NO_LOCAL_SERVER,
+      keychain: this.options.settings.keychain(),
     }),
     connect: async ({ host, port, user, password, remember }) => {
-      const session = await this.open({ host, port, login: { user, password }, local: false });
+      const session = await this.connectTo({ local: false, host, port, login: { user, password } }, formatAddress(host, port));
       if (remember) this.options.settings.remember({ host, port, user }, password);
       return session;
     },
     connectRecent: async ({ host, port, user }) => {
       const password = this.options.settings.savedPassword({ host, port, user });
       if (password === null) throw new DesktopError('password-needed', `no password is saved for ${user} at ${formatAddress(host, port)}`);
-      return this.open({ host, port, login: { user, password }, local: false });
+      return this.connectTo({ local: false, host, port, login: { user, password } }, formatAddress(host, port));
     },
-    connectLocal: async () => this.openLocal(),
+    connectLocal: async () => this.connectTo({ local: true }, this.localAddress()),
     disconnect: async () => {
-      await this.close();
+      this.dispatch({ type: 'user-disconnect' });
+      await this.dropping;
       return null;
     },
     list: async (req) => this.requireClient().list(req),
     artwork: async ({ track }) => {
       try {
         const art = await this.requireClient().artwork(track);
-        return { mime: art.mime, bytes: new Uint8Array(art.image) };
+        // Only raster types a page decodes without running anything; an SVG or unknown type shows the placeholder.
+        if (!isShownArtworkType(art.mime)) return null;
+        return { mime: art.mime.trim().toLowerCase(), bytes: new Uint8Array(art.image) };
       } catch (err) {
         if ((err as { code?: string }).code === 'no-artwork') return null;
         throw err;
@@ -140,23 +159,155 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     },
   };
 
+  /**
+   * The user's "Start local server…": serve `folder` from now on, leave whatever connection there was (a reconnect
+   * included), (re)start the bundled server on that folder and log in to it. The server it replaces is stopped
+   * as part of this, not reported as a failure.
+   */
+  async startLocalServer(folder: string): Promise<SessionInfo> {
+    this.options.settings.localLibrary = folder;
+    return this.connectTo({ local: true }, this.localAddress());
+  }
+
+  /**
+   * The user's "Stop local server": a connection to it ends (no reconnect, no restart: it stays disconnected
+   * until the user connects again), then the server stops. A connection to another server is left alone.
+   */
+  async stopLocalServer(): Promise<void> {
+    this.dispatch({ type: 'local-server-stopped-by-user' });
+    await this.dropping;
+    await this.options.localServer?.stop();
+  }
+
   /** Stops reconnecting, closes the connection; the local server is the caller's to stop. */
   async dispose(): Promise<void> {
-    await this.close();
+    this.dispatch({ type: 'user-disconnect' });
+    await this.dropping;
+    this.options.localServer?.off('state', this.onLocalServer);
     this.removeAllListeners();
   }
 
-  private async openLocal(): Promise<SessionInfo> {
+  private dispatch(event: MachineEvent): void {
+    const { state, effects } = transition(this.machine, event, this.options.reconnectDelay);
+    this.machine = state;
+    const next = connectionStateOf(state);
+    if (JSON.stringify(next) !== JSON.stringify(this.published)) {
+      this.published = next;
+      this.emit('event', { type: 'connection', state: next });
+    }
+    for (const effect of effects) this.run(effect);
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'drop-connection': {
+        const client = this.client;
+        this.client = null;
+        const closing = this.closeSessions();
+        this.dropping = (async () => {
+          await closing;
+          if (!client) return;
+          client.removeAllListeners('close');
+          await client.logout().catch(() => {});
+          client.close();
+        })();
+        break;
+      }
+      case 'forget-connection':
+        this.client?.close();
+        this.client = null;
+        break;
+      case 'cancel-retry-timer':
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.retryTimer = null;
+        break;
+      case 'start-retry-timer':
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.dispatch({ type: 'retry-timer-fired', token: effect.token });
+        }, effect.delayMs);
+        break;
+      case 'log-in': {
+        const login = this.logIn(effect.token, effect.target);
+        this.logins.set(effect.token, login);
+        // A reconnect's failure is the machine's to handle; a user's request awaits the same promise.
+        login.catch(() => {}).finally(() => this.logins.delete(effect.token));
+        break;
+      }
+      case 'adopt-client': {
+        const client = this.loggedIn.get(effect.token)!;
+        this.loggedIn.delete(effect.token);
+        this.client = client;
+        client.on('close', (err) => this.dispatch({
+          type: 'connection-lost', token: effect.token, error: toErrorInfo(err ?? new DesktopError('disconnected', 'the server closed the connection')),
+        }));
+        client.on('error', (err) => this.emit('event', { type: 'error', error: toErrorInfo(err) }));
+        break;
+      }
+      case 'discard-client': {
+        const client = this.loggedIn.get(effect.token);
+        this.loggedIn.delete(effect.token);
+        if (client) void client.logout().catch(() => {}).finally(() => client.close());
+        break;
+      }
+      case 'hold-stream-for-resume':
+        this.resuming = this.current;
+        // The server forgot the streams with the connection; nothing to tear down.
+        this.sessions.clear();
+        this.current = null;
+        break;
+      case 'reopen-held-stream': {
+        const resume = this.resuming;
+        this.resuming = null;
+        if (resume) void this.reopen(resume).catch((err: unknown) => this.emit('event', { type: 'error', error: toErrorInfo(err) }));
+        break;
+      }
+      case 'forget-held-stream':
+        this.resuming = null;
+        break;
+    }
+  }
+
+  /** A user's connect: the machine starts the login; this waits for its outcome. */
+  private connectTo(target: Target, address: string): Promise<SessionInfo> {
+    this.dispatch({ type: 'user-connect', target, address });
+    return this.logins.get(this.machine.token)!;
+  }
+
+  private localAddress(): string {
+    return this.options.localServer?.state.address ?? '127.0.0.1';
+  }
+
+  /** Connects and logs in for the login `token`; reports the outcome to the machine, and answers it. */
+  private async logIn(token: number, target: Target): Promise<SessionInfo> {
+    let client: AtpClient | null = null;
+    let session: SessionInfo;
+    try {
+      const { host, port, login } = target.local ? await this.localEndpoint() : target;
+      if (this.machine.token !== token) throw superseded();
+      client = await AtpClient.connect({ host, port, timeoutMs: this.options.connectTimeoutMs ?? 5000 });
+      const reply = await client.login({ ...login, client: this.options.clientName ?? 'ATP Player desktop', pageSize: 1 });
+      session = { address: formatAddress(host, port), user: reply.user, server: reply.server, local: target.local };
+    } catch (err) {
+      client?.close();
+      const stale = this.machine.token !== token;
+      this.dispatch({ type: 'login-failed', token, error: toErrorInfo(err) });
+      throw stale ? superseded() : err;
+    }
+    this.loggedIn.set(token, client);
+    this.dispatch({ type: 'login-succeeded', token, session });
+    if (this.machine.name === 'connected' && this.machine.token === token) return session;
+    throw superseded();
+  }
+
+  /** The bundled server, started (or started again after a crash) on the chosen folder. */
+  private async localEndpoint(): Promise<{ host: string; port: number; login: LoginRequest }> {
     const server = this.options.localServer;
     const library = this.options.settings.localLibrary ?? this.options.demoLibrary;
     if (!server || !library) throw new DesktopError('local-server-failed', 'this build has no local server to start');
-    const { host, port, token } = await server.ensure(library);
-    return this.open({ host, port, login: { token }, local: true });
-  }
-
-  private setConnection(state: ConnectionState): void {
-    this.connection = state;
-    this.emit('event', { type: 'connection', state });
+    const e = await server.ensure(library);
+    return { host: e.host, port: e.port, login: { token: e.token } };
   }
 
   private requireClient(): AtpClient {
@@ -196,97 +347,6 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     this.sessions.clear();
     this.current = null;
     await Promise.all(all.map((s) => s.close()));
-  }
-
-  /** Connects and logs in, replacing any connection there was. */
-  private async open(target: Target): Promise<SessionInfo> {
-    await this.close();
-    const address = formatAddress(target.host, target.port);
-    this.setConnection({ status: 'connecting', address });
-    try {
-      const session = await this.login(target);
-      this.target = target;
-      this.setConnection({ status: 'connected', session });
-      return session;
-    } catch (err) {
-      this.setConnection({ status: 'disconnected' });
-      throw err;
-    }
-  }
-
-  private async login(target: Target): Promise<SessionInfo> {
-    const client = await AtpClient.connect({ host: target.host, port: target.port, timeoutMs: this.options.connectTimeoutMs ?? 5000 });
-    try {
-      const reply = await client.login({ ...target.login, client: this.options.clientName ?? 'ATP Player desktop', pageSize: 1 });
-      client.on('close', (err) => this.onClientClose(client, err));
-      client.on('error', (err) => this.emit('event', { type: 'error', error: toErrorInfo(err) }));
-      this.client = client;
-      return { address: formatAddress(target.host, target.port), user: reply.user, server: reply.server, local: target.local };
-    } catch (err) {
-      client.close();
-      throw err;
-    }
-  }
-
-  private async close(): Promise<void> {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.target = null;
-    this.resuming = null;
-    const client = this.client;
-    this.client = null;
-    await this.closeSessions();
-    if (client) {
-      await client.logout().catch(() => {});
-      client.close();
-    }
-    if (this.connection.status !== 'disconnected') this.setConnection({ status: 'disconnected' });
-  }
-
-  private onClientClose(client: AtpClient, err?: Error): void {
-    if (client !== this.client || !this.target) return;
-    this.client = null;
-    this.resuming = this.current;
-    // The server forgot the streams with the connection; nothing to tear down.
-    this.sessions.clear();
-    this.current = null;
-    this.scheduleReconnect(this.target, 0, err ?? new DesktopError('disconnected', 'the server closed the connection'));
-  }
-
-  private scheduleReconnect(target: Target, attempt: number, cause: unknown): void {
-    const delay = reconnectDelay(attempt);
-    const address = formatAddress(target.host, target.port);
-    const error = toErrorInfo(cause);
-    this.setConnection({ status: 'reconnecting', address, attempt: attempt + 1, retryInMs: delay, error: { ...error, code: 'disconnected' } });
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.reconnect(target, attempt);
-    }, delay);
-  }
-
-  private async reconnect(target: Target, attempt: number): Promise<void> {
-    try {
-      let t = target;
-      if (target.local && this.options.localServer && !this.options.localServer.state.running) {
-        // The local server died with the connection: start it again (a new port and token).
-        const library = this.options.settings.localLibrary ?? this.options.demoLibrary!;
-        const e = await this.options.localServer.ensure(library);
-        t = { ...target, host: e.host, port: e.port, login: { token: e.token } };
-      }
-      const session = await this.login(t);
-      if (this.target !== target) {
-        // Someone connected elsewhere or disconnected meanwhile.
-        this.client?.close();
-        return;
-      }
-      this.target = t;
-      this.setConnection({ status: 'connected', session });
-      const resume = this.resuming;
-      this.resuming = null;
-      if (resume) await this.reopen(resume);
-    } catch (err) {
-      if (this.target === target) this.scheduleReconnect(target, attempt + 1, err);
-    }
   }
 
   private async reopen(resume: PlaybackSession): Promise<void> {

@@ -28,6 +28,12 @@ export class PlaybackSession {
   private startAt: number | null = null;
   /** Credit returned for data of epochs before this one would count against a window already reset. */
   private windowEpoch = 0;
+  /**
+   * Bytes sent to the renderer and not yet credited, by epoch (only epochs since the last window reset). Credit
+   * never exceeds these: a page that claims to have played more than it was given cannot open the server's window
+   * wider than it is.
+   */
+  private readonly uncredited = new Map<number, number>();
   private closed = false;
 
   constructor(
@@ -41,6 +47,7 @@ export class PlaybackSession {
     stream.on('data', (chunk) => {
       // A buffer of its own: the chunk is a view into a larger frame, and the port must carry only the PCM.
       const pcm = chunk.pcm.buffer.slice(chunk.pcm.byteOffset, chunk.pcm.byteOffset + chunk.pcm.byteLength) as ArrayBuffer;
+      if (chunk.epoch >= this.windowEpoch) this.uncredited.set(chunk.epoch, (this.uncredited.get(chunk.epoch) ?? 0) + pcm.byteLength);
       this.sink.send({ kind: 'pcm', streamId: id, epoch: chunk.epoch, firstFrame: chunk.firstFrame, channels, pcm });
     });
     stream.on('end', (notice) => this.sink.send({ kind: 'end', streamId: id, epoch: notice.epoch, totalFrames: notice.totalFrames }));
@@ -59,6 +66,7 @@ export class PlaybackSession {
   async seek(positionMs: number): Promise<SeekResult> {
     const reply = await this.stream.play({ positionMs, window: this.window });
     this.windowEpoch = reply.epoch;
+    for (const epoch of this.uncredited.keys()) if (epoch < reply.epoch) this.uncredited.delete(epoch);
     this.renderedFrame = reply.startFrame;
     this.paused = false;
     this.startAt = null;
@@ -86,8 +94,14 @@ export class PlaybackSession {
     return { streamId: this.id, epoch: reply.epoch, startFrame: reply.startFrame, positionMs: reply.positionMs };
   }
 
+  /** The renderer played `bytes` of `epoch`: that much credit goes back, no more than it was sent. */
   consumed(epoch: number, bytes: number): void {
-    if (epoch >= this.windowEpoch && !this.closed) this.stream.credit(bytes);
+    if (epoch < this.windowEpoch || this.closed) return;
+    const owed = this.uncredited.get(epoch) ?? 0;
+    const credit = Math.min(bytes, owed);
+    if (credit <= 0) return;
+    this.uncredited.set(epoch, owed - credit);
+    this.stream.credit(credit);
   }
 
   async close(): Promise<void> {

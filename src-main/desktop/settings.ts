@@ -1,17 +1,22 @@
 /**
  * The app's settings, a JSON file in the user's data folder: recent servers and the local server's music folder.
- * A password is kept only encrypted by the system keychain (Electron's safeStorage, behind `SecretBox`); with no
- * keychain it is not kept at all.
+ * A password is kept only encrypted by the system keychain (Electron's safeStorage, behind `SecretBox`). With no
+ * keychain, or one whose key is no secret (Chromium's basic_text backend on Linux without a secret service), it
+ * is not kept at all, and a password kept earlier is dropped when the settings are loaded.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+import type { KeychainStatus, RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+
+export type { KeychainStatus } from '../../src-shared/ipc/contract.js';
 
 export interface SecretBox {
-  available(): boolean;
+  status(): KeychainStatus;
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
 }
+
+const NO_KEYCHAIN: KeychainStatus = { available: false, reason: 'no-keychain' };
 
 interface StoredServer extends ServerAddress {
   user: string;
@@ -41,7 +46,18 @@ export class Settings {
       };
     } catch {
       // First start, or an unreadable file: begin afresh rather than refuse to start.
+      return;
     }
+    // Sealed under a backend now judged unsafe (or none): as good as clear text on disk, so it goes.
+    if (!this.keychain().available && this.data.recent.some((r) => r.sealedPassword !== undefined)) {
+      this.data.recent = this.data.recent.map(({ host, port, user }) => ({ host, port, user }));
+      this.save();
+    }
+  }
+
+  /** Whether a password given to `remember` will be kept. */
+  keychain(): KeychainStatus {
+    return this.secrets?.status() ?? NO_KEYCHAIN;
   }
 
   recent(): RecentServer[] {
@@ -51,7 +67,7 @@ export class Settings {
   /** Puts the server first in the recent list; keeps the password only if the keychain can seal it. */
   remember(server: ServerAddress & { user: string }, password: string | null): void {
     const entry: StoredServer = { host: server.host, port: server.port, user: server.user };
-    if (password !== null && this.secrets?.available()) entry.sealedPassword = this.secrets.encrypt(password);
+    if (password !== null && this.secrets && this.keychain().available) entry.sealedPassword = this.secrets.encrypt(password);
     const others = this.data.recent.filter((r) => !(r.host === entry.host && r.port === entry.port && r.user === entry.user));
     this.data.recent = [entry, ...others].slice(0, MAX_RECENT);
     this.save();
@@ -59,7 +75,7 @@ export class Settings {
 
   savedPassword(server: ServerAddress & { user: string }): string | null {
     const found = this.data.recent.find((r) => r.host === server.host && r.port === server.port && r.user === server.user);
-    if (!found?.sealedPassword || !this.secrets?.available()) return null;
+    if (!found?.sealedPassword || !this.secrets || !this.keychain().available) return null;
     try {
       return this.secrets.decrypt(found.sealedPassword);
     } catch {
@@ -88,5 +104,6 @@ export class Settings {
 
 function isStoredServer(x: unknown): x is StoredServer {
   const s = x as StoredServer;
-  return typeof s === 'object' && s !== null && typeof s.host === 'string' && typeof s.port === 'number' && typeof s.user === 'string';
+  return typeof s === 'object' && s !== null && typeof s.host === 'string' && typeof s.port === 'number' && typeof s.user === 'string'
+    && (s.sealedPassword === undefined || typeof s.sealedPassword === 'string');
 }

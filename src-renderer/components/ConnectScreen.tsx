@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { DEFAULT_PORT } from '../../src-shared/protocol/constants.js';
 import { parseAddress } from '../../src-shared/ipc/validate.js';
-import { errorText, t } from '../i18n.js';
+import { errorText, keychainNotice, t } from '../i18n.js';
 import { useApp } from './app-context.js';
 
 /** Address, user and password; errors said in words, next to the form. */
@@ -12,6 +12,8 @@ export function ConnectScreen() {
   const error = useStore(connection, (s) => s.error);
   const recent = useStore(connection, (s) => s.recent);
   const local = useStore(connection, (s) => s.localServer);
+  const keychain = useStore(connection, (s) => s.keychain);
+  const notice = keychainNotice(keychain);
   const connected = useStore(connection, (s) => s.connection.status === 'connected');
   const [address, setAddress] = useState(recent[0] ? `${recent[0].host}:${recent[0].port}` : '');
   const [user, setUser] = useState(recent[0]?.user ?? '');
@@ -47,6 +49,11 @@ export function ConnectScreen() {
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
           {t('remember')}
         </label>
+        {notice && (
+          <p className="notice keychain-notice" role="note">
+            {notice}
+          </p>
+        )}
         {(addressError || error) && (
           <p className="error" role="alert">
             {addressError ? t('error.bad-address') : errorText(error!.code, error!.message, error!)}

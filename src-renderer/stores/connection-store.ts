@@ -4,7 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type {
-  ConnectRequest, ConnectionState, DesktopErrorInfo, DesktopEvent, LocalServerState, RecentServer,
+  ConnectRequest, ConnectionState, DesktopErrorInfo, DesktopEvent, KeychainStatus, LocalServerState, RecentServer,
 } from '../../src-shared/ipc/contract.js';
 import { DesktopCallError, type DesktopClient } from '../desktop-client.js';
 
@@ -12,6 +12,8 @@ export interface ConnectionStore {
   connection: ConnectionState;
   recent: RecentServer[];
   localServer: LocalServerState;
+  /** Whether "remember" can keep the password too. */
+  keychain: KeychainStatus;
   error: (DesktopErrorInfo & { address?: string; host?: string }) | null;
   busy: boolean;
   /** The connect screen is open over the library (the menu's "Connect to server…"). */
@@ -40,20 +42,23 @@ export function createConnectionStore(api: DesktopClient) {
         set({ busy: false, connectOpen: false });
         return true;
       } catch (err) {
-        set({ busy: false, error: { ...asErrorInfo(err), ...context } });
+        const info = asErrorInfo(err);
+        // Replaced by a newer action of the user's (a menu's connect, say): not a failure to show.
+        set({ busy: false, error: info.code === 'cancelled' ? get().error : { ...info, ...context } });
         return false;
       }
     }
     return {
       connection: { status: 'disconnected' },
       recent: [],
-      localServer: { available: false, running: false, library: null, address: null },
+      localServer: { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null },
+      keychain: { available: false, reason: 'no-keychain' },
       error: null,
       busy: false,
       connectOpen: false,
       async init() {
         const snap = await api.snapshot(null);
-        set({ connection: snap.connection, recent: snap.recent, localServer: snap.localServer });
+        set({ connection: snap.connection, recent: snap.recent, localServer: snap.localServer, keychain: snap.keychain });
         if (snap.connection.status === 'disconnected' && snap.recent.length === 0 && snap.localServer.available) {
           await get().connectLocal();
         }

@@ -3,6 +3,13 @@
  * through the invoke channel: it flows down this port, and the renderer answers with what it consumed so the
  * controller can give the server its window of credit back.
  */
+import { MAX_WINDOW } from '../protocol/payloads.js';
+
+/**
+ * The most bytes one `consumed` report may claim: the largest window a stream can have (MAX_WINDOW), since no more
+ * than a window is ever in flight. A page claiming more is not believed, and the message is dropped.
+ */
+export const MAX_CONSUMED_BYTES = MAX_WINDOW;
 
 /** Controller → renderer. */
 export type AudioDownMessage =
@@ -32,7 +39,9 @@ export function isAudioUpMessage(value: unknown): value is AudioUpMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   const count = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-  if (m.kind === 'consumed') return count(m.streamId) && count(m.epoch) && count(m.bytes);
+  if (m.kind === 'consumed') {
+    return count(m.streamId) && count(m.epoch) && Number.isSafeInteger(m.bytes) && (m.bytes as number) > 0 && (m.bytes as number) <= MAX_CONSUMED_BYTES;
+  }
   if (m.kind === 'position') return count(m.streamId) && count(m.frame);
   if (m.kind === 'drained') return count(m.streamId);
   return false;

@@ -38,19 +38,34 @@ export type ConnectionState =
   | { status: 'connected'; session: SessionInfo }
   | { status: 'reconnecting'; address: string; attempt: number; retryInMs: number; error: DesktopErrorInfo };
 
+/** Where the bundled server is in its lifecycle: idle → starting → running → stopping → stopped (→ starting…). */
+export type LocalServerPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
 export interface LocalServerState {
   /** This app can start a server of its own (the e2e bridge, for one, cannot). */
   available: boolean;
+  phase: LocalServerPhase;
+  /** phase is 'running'. */
   running: boolean;
+  /** While stopping or stopped: the user stopped it (otherwise it failed, or was replaced by one on another folder). */
+  stoppedByUser: boolean;
   /** The music folder it serves. */
   library: string | null;
   address: string | null;
 }
 
+/**
+ * Whether passwords can be kept. Not available: no keychain at all ('no-keychain'), or one that only obscures
+ * them with a key every copy of the app knows ('plain-text-backend': Chromium's basic_text on Linux without a
+ * secret service), which is no better than keeping them in clear.
+ */
+export type KeychainStatus = { available: true } | { available: false; reason: 'no-keychain' | 'plain-text-backend' };
+
 export interface DesktopSnapshot {
   connection: ConnectionState;
   recent: RecentServer[];
   localServer: LocalServerState;
+  keychain: KeychainStatus;
 }
 
 /** One stream of PCM the controller opened; its data arrives on the audio port tagged with `streamId`. */
@@ -73,7 +88,18 @@ export interface SeekResult {
   positionMs: number;
 }
 
+/**
+ * The image types the app shows as cover art: raster formats the page decodes without running anything. SVG never
+ * (it is a document, with scripts and links); anything else is shown as the placeholder tile.
+ */
+export const ARTWORK_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+
+export function isShownArtworkType(mime: string): boolean {
+  return (ARTWORK_TYPES as readonly string[]).includes(mime.trim().toLowerCase());
+}
+
 export interface Artwork {
+  /** One of ARTWORK_TYPES. */
   mime: string;
   bytes: Uint8Array;
 }
@@ -91,6 +117,8 @@ export type DesktopErrorCode =
   | 'not-connected'
   | 'invalid-argument'
   | 'local-server-failed'
+  /** A newer action of the user's replaced this one (a connect while another was still logging in). */
+  | 'cancelled'
   | (string & {});
 
 export interface DesktopErrorInfo {
@@ -109,6 +137,7 @@ export interface DesktopRequests {
   connectLocal: { arg: null; result: SessionInfo };
   disconnect: { arg: null; result: null };
   list: { arg: ListRequest; result: ListReply };
+  /** null when the track has no cover, or one of a type not in ARTWORK_TYPES. */
   artwork: { arg: { track: string }; result: Artwork | null };
   /** Stop whatever plays and open a stream on `track`; its data follows on the audio port. */
   play: { arg: { track: string; positionMs?: number }; result: StreamStarted };

@@ -179,7 +179,7 @@ describe('DesktopController with a real atp-server', () => {
 
   it('remembers servers; the password only when a keychain can seal it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atp-settings-'));
-    const sealed: SecretBox = { available: () => true, encrypt: (p) => Buffer.from(p).toString('base64'), decrypt: (s) => Buffer.from(s, 'base64').toString() };
+    const sealed: SecretBox = { status: () => ({ available: true }), encrypt: (p) => Buffer.from(p).toString('base64'), decrypt: (s) => Buffer.from(s, 'base64').toString() };
     const plain = new Settings(join(dir, 'a.json'), null);
     plain.remember({ host: 'h', port: 1, user: 'u' }, 'secret');
     assert.deepEqual(new Settings(join(dir, 'a.json'), null).recent(), [{ host: 'h', port: 1, user: 'u', savedPassword: false }]);

@@ -54,7 +54,7 @@ describe('library store', () => {
 
 describe('connection store', () => {
   const snapshot = (over: Partial<DesktopSnapshot> = {}): DesktopSnapshot => ({
-    connection: { status: 'disconnected' }, recent: [], localServer: { available: true, running: false, library: null, address: null }, ...over,
+    connection: { status: 'disconnected' }, recent: [], localServer: { available: true, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null }, keychain: { available: true }, ...over,
   });
 
   it('on a first start logs in to the local server by itself', async () => {
@@ -67,7 +67,7 @@ describe('connection store', () => {
   it('does not start the local server when there are recent servers, or none can be started', async () => {
     let local = 0;
     const recent = [{ host: 'h', port: 1, user: 'u', savedPassword: false }];
-    for (const snap of [snapshot({ recent }), snapshot({ localServer: { available: false, running: false, library: null, address: null } })]) {
+    for (const snap of [snapshot({ recent }), snapshot({ localServer: { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null } })]) {
       const api = { snapshot: async () => snap, connectLocal: async () => (local++, null) } as unknown as DesktopClient;
       await createConnectionStore(api).getState().init();
     }

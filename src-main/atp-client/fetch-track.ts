@@ -1,5 +1,5 @@
 import type { AtpClient } from './client.js';
-import type { StreamFormat } from '../../src-shared/protocol/index.js';
+import type { EndNotice, StreamFormat } from '../../src-shared/protocol/index.js';
 
 export interface FetchOptions {
   fromMs?: number;
@@ -14,6 +14,8 @@ export interface FetchResult {
   format: StreamFormat;
   startFrame: number;
   frames: number;
+  /** The server's END: its `reason` says why the stream stopped before the `format.totalFrames` announced. */
+  end: EndNotice;
 }
 
 /** Streams one track from a position to its end as fast as the link allows, in order. */
@@ -24,7 +26,7 @@ export async function fetchTrack(client: AtpClient, trackId: string, options: Fe
   let expected = -1;
   let writing: Promise<void> = Promise.resolve();
   try {
-    const done = new Promise<void>((resolve, reject) => {
+    const done = new Promise<EndNotice>((resolve, reject) => {
       stream.on('data', (chunk) => {
         if (expected >= 0 && chunk.firstFrame !== expected) {
           reject(new Error(`gap in stream: expected frame ${expected}, got ${chunk.firstFrame}`));
@@ -39,16 +41,16 @@ export async function fetchTrack(client: AtpClient, trackId: string, options: Fe
         });
         writing.catch(reject);
       });
-      stream.on('end', () => void writing.then(resolve, reject));
+      stream.on('end', (notice) => void writing.then(() => resolve(notice), reject));
       stream.on('error', reject);
       stream.on('close', (err) => reject(err ?? new Error('stream closed before its end')));
     });
     const reply = await stream.play({ positionMs: options.fromMs ?? 0 });
-    await done;
+    const end = await done;
     if (frames > 0 && expected - frames !== reply.startFrame) {
       throw new Error(`stream started at frame ${expected - frames}, not at ${reply.startFrame}`);
     }
-    return { format: stream.format, startFrame: reply.startFrame, frames };
+    return { format: stream.format, startFrame: reply.startFrame, frames, end };
   } finally {
     await stream.teardown().catch(() => {});
   }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AtpError, DEFAULT_PORT, SORT_KEYS, type LoginRequest, type SortKey, type TrackInfo } from '../../src-shared/protocol/index.js';
+import { DEFAULT_PORT, SORT_KEYS, type LoginRequest, type SortKey } from '../../src-shared/protocol/index.js';
 import { AtpClient } from '../atp-client/client.js';
-import { fetchTrack, wavHeader } from '../atp-client/fetch-track.js';
+import { runFetch } from './fetch-command.js';
+import { CliError, EXIT, UsageError, connectFailure, describeFailure, loginFailure } from './failures.js';
+import { formatTime } from './format-time.js';
 
 const USAGE = `atp: the ATP command-line client
 
@@ -17,15 +19,11 @@ connection options (environment defaults in brackets):
   --port N           [ATP_PORT or ${DEFAULT_PORT}]
   --user NAME        [ATP_USER]
   password: from the environment variable ATP_PASSWORD; a token from ATP_TOKEN
+FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
+(INIT_CWD) under "npm run atp", else from the current folder.
+exit codes: 0 done, 1 failed (nothing written), 2 wrong command line, 3 the track ended early (FILE.wav holds
+what the server had)
 `;
-
-class UsageError extends Error {}
-
-function formatTime(ms: number | null): string {
-  if (ms === null) return '--:--';
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -34,14 +32,8 @@ function int(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-async function resolveTrack(client: AtpClient, words: string): Promise<TrackInfo | string> {
-  const byId = await client.list({ query: words, limit: 2 });
-  if (byId.total === 1) return byId.tracks[0]!;
-  if (byId.total > 1) throw new UsageError(`"${words}" matches ${byId.total} tracks; name one by its id (atp list)`);
-  return words; // perhaps an id: the server will say if it is not
-}
-
-async function main(argv: string[]): Promise<void> {
+/** Resolves to the exit code. */
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,19 +56,30 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE);
-    return;
+    return EXIT.ok;
   }
   if (!['list', 'fetch', 'ping'].includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (values.sort !== undefined && !SORT_KEYS.includes(values.sort as SortKey)) throw new UsageError(`--sort is one of ${SORT_KEYS.join(', ')}`);
   if (values.order !== undefined && values.order !== 'asc' && values.order !== 'desc') throw new UsageError('--order is asc or desc');
+  if (command === 'fetch' && !rest[0]) throw new UsageError('fetch TRACK --out FILE.wav');
+  if (command === 'fetch' && !values.out) throw new UsageError('fetch needs --out FILE.wav');
+  const fromMs = int(values.from, '--from');
+  const port = int(values.port, '--port') ?? DEFAULT_PORT;
+  if (port < 1 || port > 65535) throw new UsageError(`--port is a number from 1 to 65535, not ${port}`);
 
-  const client = await AtpClient.connect({ host: values.host, port: int(values.port, '--port') ?? DEFAULT_PORT });
+  const address = `${values.host.includes(':') ? `[${values.host}]` : values.host}:${port}`;
+  const client = await AtpClient.connect({ host: values.host, port }).catch((err: Error) => {
+    throw connectFailure(err, values.host, address);
+  });
+  let exitCode: number = EXIT.ok;
   try {
     const login: LoginRequest = { client: 'atp-cli' };
     if (values.user) login.user = values.user;
     if (process.env.ATP_PASSWORD) login.password = process.env.ATP_PASSWORD;
     if (process.env.ATP_TOKEN) login.token = process.env.ATP_TOKEN;
-    await client.login(login);
+    await client.login(login).catch((err: Error) => {
+      throw loginFailure(err, login, address);
+    });
 
     if (command === 'ping') {
       process.stdout.write(`${(await client.ping()).toFixed(2)} ms\n`);
@@ -97,35 +100,24 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`${page.tracks.length} of ${page.total} tracks\n`);
       }
     } else {
-      if (!rest[0]) throw new UsageError('fetch TRACK --out FILE.wav');
-      if (!values.out) throw new UsageError('fetch needs --out FILE.wav');
-      const track = await resolveTrack(client, rest.join(' '));
-      const id = typeof track === 'string' ? track : track.id;
-      const file = await open(values.out, 'w');
-      try {
-        await file.write(new Uint8Array(44)); // header written once the length is known
-        const result = await fetchTrack(client, id, {
-          fromMs: int(values.from, '--from'),
-          checksum: values.checksum,
-          write: async (pcm) => {
-            await file.write(pcm);
-          },
-        });
-        await file.write(wavHeader(result.format, result.frames), 0, 44, 0);
-        process.stderr.write(`wrote ${result.frames} frames (${result.format.sampleRate} Hz, ${result.format.channels} ch) from frame ${result.startFrame} to ${values.out}\n`);
-      } finally {
-        await file.close();
-      }
+      // Under "npm run atp" the process runs in the repository; INIT_CWD is the folder the user typed the command in.
+      const outPath = resolve(process.env.INIT_CWD ?? process.cwd(), values.out!);
+      exitCode = await runFetch(client, { track: rest.join(' '), outPath, outName: values.out!, fromMs, checksum: values.checksum, address });
     }
     await client.logout().catch(() => client.close());
   } catch (err) {
     client.close();
     throw err;
   }
+  return exitCode;
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-  const code = err instanceof AtpError ? ` (${err.code})` : '';
-  process.stderr.write(`atp: ${err.message}${code}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+main(process.argv.slice(2)).then(
+  // exitCode rather than exit(): output still queued for a slow reader is not cut off.
+  (code) => (process.exitCode = code),
+  (err: Error) => {
+    process.stderr.write(`atp: ${describeFailure(err)}\n`);
+    if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.exit(EXIT.usage);
+    process.exit(err instanceof CliError ? err.exitCode : EXIT.failed);
+  },
+);

@@ -5,18 +5,16 @@
 import { Menu, dialog, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { DesktopController } from '../desktop/controller.js';
 import type { LocalServer } from '../desktop/local-server.js';
-import type { Settings } from '../desktop/settings.js';
 import { sendEvent } from './ipc-handlers.js';
 
 export interface MenuDeps {
   controller: DesktopController;
   localServer: LocalServer;
-  settings: Settings;
   window: () => BrowserWindow | null;
 }
 
 export function installMenu(deps: MenuDeps): void {
-  const { controller, localServer, settings, window } = deps;
+  const { controller, localServer, window } = deps;
   const isMac = process.platform === 'darwin';
   const report = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
@@ -39,12 +37,11 @@ export function installMenu(deps: MenuDeps): void {
               : { canceled: true, filePaths: [] };
             const folder = picked.filePaths[0];
             if (picked.canceled || !folder) return;
-            settings.localLibrary = folder;
-            await localServer.stop();
-            await controller.handlers.connectLocal(null).catch(report);
+            // One user action: the controller cancels any reconnect before it replaces the server.
+            await controller.startLocalServer(folder).catch(report);
           },
         },
-        { label: 'Stop local server', click: () => void localServer.stop().catch(report) },
+        { label: 'Stop local server', click: () => void controller.stopLocalServer().catch(report) },
         { label: 'Show local server log', click: () => void shell.openPath(localServer.logFile) },
         { type: 'separator' },
         { label: 'Disconnect', click: () => void controller.handlers.disconnect(null) },

@@ -2,16 +2,17 @@
  * Electron's main process: a thin shell. It builds the plain-Node pieces (settings, local server, controller),
  * then the window, menu and IPC around them, and stops the local server when the app quits.
  */
-import { app, BrowserWindow, safeStorage } from 'electron';
+import { app, BrowserWindow, safeStorage, utilityProcess } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DesktopController } from '../desktop/controller.js';
 import { LocalServer } from '../desktop/local-server.js';
-import { Settings, type SecretBox } from '../desktop/settings.js';
+import { Settings } from '../desktop/settings.js';
 import { installMenu } from './app-menu.js';
 import { registerAppScheme, serveRenderer } from './app-protocol.js';
 import { createAppWindow } from './app-window.js';
 import { registerIpc } from './ipc-handlers.js';
+import { keychainBox } from './keychain.js';
 
 /** Where the built server, renderer and demo library are: inside the package, or in the repository. */
 function locate(): { server: string; renderer: string; demo: string; preload: string } {
@@ -25,12 +26,6 @@ function locate(): { server: string; renderer: string; demo: string; preload: st
   };
 }
 
-const keychain: SecretBox = {
-  available: () => safeStorage.isEncryptionAvailable(),
-  encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
-  decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
-};
-
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 
@@ -40,11 +35,13 @@ const window = () => win;
 void app.whenReady().then(() => {
   const paths = locate();
   const userData = app.getPath('userData');
-  const settings = new Settings(join(userData, 'settings.json'), keychain);
+  const settings = new Settings(join(userData, 'settings.json'), keychainBox(safeStorage));
   const localServer = new LocalServer({
     serverScript: paths.server,
     stateDir: join(userData, 'local-server'),
     logFile: join(app.getPath('logs'), 'atp-server.log'),
+    // A utility process is Electron's own Node: no RunAsNode fuse needed, and it dies with the app.
+    fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
   });
   const controller = new DesktopController({
     settings,
@@ -53,7 +50,7 @@ void app.whenReady().then(() => {
   });
   serveRenderer(paths.renderer);
   registerIpc(controller, window);
-  installMenu({ controller, localServer, settings, window });
+  installMenu({ controller, localServer, window });
   win = createAppWindow(paths.preload);
   win.on('closed', () => {
     win = null;

@@ -8,6 +8,8 @@ import { openLibrary } from './library/music-library.js';
 import { AtpServer } from './server/atp-server.js';
 import { Authenticator } from './server/authenticator.js';
 import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
+import { OpeningLibrary } from './server/opening-library.js';
+import { StartupError, checkMusicFolder, listenFailure, parsePort } from './server/startup.js';
 import { UsersFile } from './server/users-file.js';
 import { readPassword } from './password-prompt.js';
 
@@ -90,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
   if (!isLogLevel(values['log-level'])) throw new UsageError('--log-level is debug, info, warn or error');
   const log = createLogger(values['log-level']);
   const host = values.host;
-  const port = positiveInt(values.port, '--port', DEFAULT_PORT);
+  const port = parsePort(values.port, DEFAULT_PORT);
   const limits = {
     ...DEFAULT_LIMITS,
     maxConnections: positiveInt(values['max-connections'], '--max-connections', DEFAULT_LIMITS.maxConnections),
@@ -113,36 +115,44 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`no way to log in: add an account (atp-server user add NAME --users ${usersPath}), or pass --token-env or --no-auth`);
   }
   const auth = new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
+  const rescanIntervalMs = positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000;
 
-  const library = await openLibrary({
-    root: values.library,
-    stateDir,
-    log,
-    watch: values.watch,
-    rescanIntervalMs: positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000,
-  });
-  process.on('SIGHUP', () => {
-    log.info('rescan-requested', { signal: 'SIGHUP' });
-    void library.rescan();
-  });
-  const server = new AtpServer({ library, auth, limits, log });
-  const addr = await server.listen(host, port);
-  log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe() });
-  // One machine-readable line on stdout, for the desktop app and the tests that start this process.
-  process.stdout.write(JSON.stringify({ event: 'listening', host: addr.host, port: addr.port }) + '\n');
+  try {
+    // Everything that can be wrong with the command line or the machine is found before the first scan, which can
+    // take minutes: the folder is checked and the port bound first, and clients that come during the scan are served.
+    const root = await checkMusicFolder(values.library);
+    const library = new OpeningLibrary(root);
+    const server = new AtpServer({ library, auth, limits, log });
+    const addr = await server.listen(host, port).catch((err: NodeJS.ErrnoException) => {
+      throw listenFailure(err, host, port);
+    });
+    log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe() });
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping', { signal });
+      await server.close();
+      await library.close();
+      log.info('stopped', {});
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    await server.close();
-    await library.close();
-    log.info('stopped', {});
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    const music = await openLibrary({ root, stateDir, log, watch: values.watch, rescanIntervalMs });
+    library.opened(music);
+    process.on('SIGHUP', () => {
+      log.info('rescan-requested', { signal: 'SIGHUP' });
+      void music.rescan();
+    });
+    // One machine-readable line on stdout once the library is listed, for the desktop app and the tests.
+    process.stdout.write(JSON.stringify({ event: 'listening', host: addr.host, port: addr.port }) + '\n');
+  } catch (err) {
+    const message = err instanceof StartupError ? err.message : `the library could not be opened: ${(err as Error).message}`;
+    log.error('startup-failed', { error: message });
+    throw err instanceof StartupError ? err : new StartupError(message);
+  }
   return -1;
 }
 
@@ -176,6 +186,7 @@ main(process.argv.slice(2)).then(
   },
   (err: Error) => {
     process.stderr.write(`atp-server: ${err.message}\n`);
+    if (err instanceof StartupError) process.exit(err.exitCode);
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write('run "atp-server --help" for the options\n');
       process.exit(2);

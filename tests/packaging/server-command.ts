@@ -1,7 +1,7 @@
 // Starts an atp-server from wherever a package put it (the desktop app's resources, an npm prefix) and checks what
 // it serves through the real protocol, with the built `atp` command line.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,15 +53,20 @@ export async function startServerCommand(command: string, args: string[]): Promi
   };
 }
 
+function cli(): string {
+  if (!existsSync(CLI_BIN)) throw new Error(`run \`npm run build\` first: ${CLI_BIN} is missing`);
+  return CLI_BIN;
+}
+
 /** `atp list` against the server on `port`; `env` may carry ATP_USER and ATP_PASSWORD. */
 export async function listTracks(port: number, env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI_BIN, '--port', String(port), 'list'], { env: { ...process.env, ...env } });
+  const { stdout } = await run(process.execPath, [cli(), '--port', String(port), 'list'], { env: { ...process.env, ...env } });
   return stdout;
 }
 
 /** Fetches the track named `words` with `atp fetch` and returns the PCM of the WAV it wrote. */
 export async function fetchPcm(port: number, words: string): Promise<Buffer> {
   const out = join(mkdtempSync(join(tmpdir(), 'atp-fetch-')), 'track.wav');
-  await run(process.execPath, [CLI_BIN, '--port', String(port), 'fetch', words, '--out', out]);
+  await run(process.execPath, [cli(), '--port', String(port), 'fetch', words, '--out', out]);
   return wavData(out).data;
 }

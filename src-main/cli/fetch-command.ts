@@ -42,25 +42,29 @@ class PendingFile {
 
   static async create(path: string, name: string): Promise<PendingFile> {
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-    let handle: FileHandle;
-    try {
-      handle = await open(tempPath, 'wx');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'no permission to write in its folder' : (err as Error).message;
-      throw new CliError(`cannot write ${name}: ${why}`);
-    }
+    // Listening before the file exists: an interruption at any moment after it appears removes it.
     const onSignal = (signal: NodeJS.Signals) => {
       try {
         unlinkSync(tempPath);
       } catch {
-        // Already gone.
+        // Not created yet, or already gone.
       }
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    let handle: FileHandle;
+    try {
+      // No live process shares this pid, so a file of this name is left from a killed run and may be overwritten.
+      handle = await open(tempPath, 'w');
+    } catch (err) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      const code = (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'the folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'no permission to write in its folder' : (err as Error).message;
+      throw new CliError(`cannot write ${name}: ${why}`);
+    }
     return new PendingFile(tempPath, handle, onSignal);
   }
 

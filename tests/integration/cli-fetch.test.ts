@@ -1,6 +1,6 @@
 // `atp fetch` writes a WAV whole or not at all, and says in the user's terms why it did not.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FrameDecoder, FrameType, PlayerFunc } from '../../src-shared/protocol/index.js';
 import { CLI_BIN, startServer, type RunningServer } from '../helpers/server-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { wavData, writeWav } from '../helpers/wav-file.js';
 
 interface CliRun {
@@ -36,9 +37,13 @@ const leftovers = (dir: string, ...keep: string[]) => readdirSync(dir).filter((n
 
 /**
  * A TCP relay between the CLI and the real server that can cut the connection once the server has sent `cutAfter`
- * bytes, and can hold the client's PLAY until `beforePlay` has run (to change the file between SETUP and PLAY).
+ * bytes, stop passing the server's bytes on after `stallAfter` (a link gone quiet), and hold the client's PLAY until
+ * `beforePlay` has run (to change the file between SETUP and PLAY).
  */
-async function relay(serverPort: number, opts: { cutAfter?: number; beforePlay?: () => void }): Promise<{ port: number; close(): void }> {
+async function relay(
+  serverPort: number,
+  opts: { cutAfter?: number; stallAfter?: number; beforePlay?: () => void },
+): Promise<{ port: number; close(): void }> {
   const sockets: Socket[] = [];
   const server: Server = createServer((client) => {
     const upstream = connect(serverPort, '127.0.0.1');
@@ -51,6 +56,7 @@ async function relay(serverPort: number, opts: { cutAfter?: number; beforePlay?:
         upstream.destroy();
         return;
       }
+      if (opts.stallAfter !== undefined && fromServer > opts.stallAfter) return;
       client.write(chunk);
     });
     const decoder = new FrameDecoder();
@@ -150,6 +156,24 @@ describe('atp fetch', () => {
       assert.deepEqual(leftovers(dir), []);
     } finally {
       cut.close();
+    }
+  });
+
+  test('a fetch interrupted with Ctrl-C leaves no file', async () => {
+    const dir = freshOut();
+    const quiet = await relay(server.port, { stallAfter: 30_000 });
+    try {
+      const proc = spawn(process.execPath, [CLI_BIN, 'fetch', 'steady', '--out', join(dir, 'x.wav')], {
+        env: env({ ATP_PORT: String(quiet.port) }),
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      await waitFor(() => leftovers(dir).length > 0, 'the fetch has begun writing');
+      proc.kill('SIGINT');
+      assert.equal(await exited, 130);
+      assert.deepEqual(leftovers(dir), []);
+    } finally {
+      quiet.close();
     }
   });
 

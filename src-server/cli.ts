@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
-import { createLogger, isLogLevel } from './log.js';
+import { createLogger, isLogLevel, routeConsoleToLog, setProcessLogger } from './log.js';
 import { openLibrary } from './library/music-library.js';
 import { AtpServer } from './server/atp-server.js';
 import { Authenticator } from './server/authenticator.js';
@@ -91,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
   if (!values.library) throw new UsageError('--library DIR is required');
   if (!isLogLevel(values['log-level'])) throw new UsageError('--log-level is debug, info, warn or error');
   const log = createLogger(values['log-level']);
+  setProcessLogger(log);
+  routeConsoleToLog(log);
   const host = values.host;
   const port = parsePort(values.port, DEFAULT_PORT);
   const limits = {

@@ -2,7 +2,7 @@
 // folder takes the place of the real one (electronDist). The stand-in cannot run an app, but it has the files
 // electron-builder copies and Electron's fuse wire, so the afterPack hook really flips fuses that can be read back.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -18,11 +18,23 @@ export const LINUX_EXECUTABLE = 'atp-player';
 // byte per fuse ('0' off, '1' on). The states are Electron's defaults (build/fuses/fuses.json5 in electron/electron):
 // runAsNode, cookieEncryption, nodeOptions, nodeCliInspect, embeddedAsarIntegrityValidation, onlyLoadAppFromAsar,
 // loadBrowserProcessSpecificV8Snapshot, grantFileProtocolExtraPrivileges.
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder that goes when the test process exits (the packed app must outlive any one test). */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
 export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 export const DEFAULT_FUSES = '10110001';
 
 /** Writes a stand-in Electron distribution into `dir` (made if missing) and returns `dir`. */
-export function makeElectronDist(dir: string = mkdtempSync(join(tmpdir(), 'atp-electron-dist-'))): string {
+export function makeElectronDist(dir: string = tempDir('atp-electron-dist-')): string {
   mkdirSync(join(dir, 'resources'), { recursive: true });
   const script = [
     '#!/bin/sh',
@@ -57,7 +69,7 @@ export function runElectronBuilder(options: { electronDist: string; outputDir: s
     `-c.electronDist=${options.electronDist}`,
     `-c.directories.output=${options.outputDir}`,
   ];
-  const downloadCache = mkdtempSync(join(tmpdir(), 'atp-builder-cache-'));
+  const downloadCache = tempDir('atp-builder-cache-');
   const env = { ...process.env, ELECTRON_BUILDER_CACHE: join(downloadCache, 'electron-builder') };
   return new Promise((res) => {
     const child = execFile(process.execPath, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err) => {
@@ -81,7 +93,7 @@ export function packLinuxDir(): Promise<LinuxDirBuild> {
   linuxDirBuild ??= (async () => {
     const missing = BUILT_FILES.filter((f) => !existsSync(resolve(f)));
     if (missing.length > 0) throw new Error(`run \`npm run build\` first: missing ${missing.join(', ')}`);
-    const outputDir = mkdtempSync(join(tmpdir(), 'atp-dist-'));
+    const outputDir = tempDir('atp-dist-');
     const run = await runElectronBuilder({ electronDist: makeElectronDist(), outputDir });
     if (run.code !== 0) throw new Error(`electron-builder --linux dir failed (exit ${run.code}):\n${run.output}`);
     return { ...run, dir: join(outputDir, 'linux-unpacked') };

@@ -1,7 +1,7 @@
 // `npm run dist` as far as it goes without Electron's downloads: electron-builder packs `--linux dir` around a
 // stand-in Electron folder, and the result is checked the way a user's machine would meet it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,11 @@ import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { BUILDER_CONFIG, DEFAULT_FUSES, LINUX_EXECUTABLE, makeElectronDist, packLinuxDir, runElectronBuilder, type LinuxDirBuild } from '../helpers/electron-dist.js';
 import { wavData } from '../helpers/wav-file.js';
 import { fetchPcm, listTracks, startServerCommand, type ServerCommand } from './server-command.js';
+
+// Everything this file writes goes under one folder, removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'atp-packaging-'));
+const scratchDir = (prefix: string) => mkdtempSync(join(scratch, prefix));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const OFF = '0'.charCodeAt(0);
 const ON = '1'.charCodeAt(0);
@@ -20,7 +25,7 @@ function filesUnder(dir: string): string[] {
 
 describe('electron-builder.yml', () => {
   test('a config electron-builder does not know fails the build loudly, before anything is packed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atp-bad-config-'));
+    const dir = scratchDir('atp-bad-config-');
     const config = join(dir, 'electron-builder.yml');
     writeFileSync(config, `${readFileSync(BUILDER_CONFIG, 'utf8')}\nincludeSubNodeModules: false\n`);
     const run = await runElectronBuilder({ electronDist: makeElectronDist(), outputDir: join(dir, 'out'), config });
@@ -80,7 +85,7 @@ describe('the desktop app packed for Linux (--linux dir)', () => {
   describe('the packaged server, started with plain node', () => {
     let server: ServerCommand;
     before(async () => {
-      const stateDir = mkdtempSync(join(tmpdir(), 'atp-packaged-state-'));
+      const stateDir = scratchDir('atp-packaged-state-');
       server = await startServerCommand(process.execPath, [join(resources, 'server', 'atp-server.mjs'), '--library', join(resources, 'demo-library'), '--no-auth', '--state-dir', stateDir]);
     });
     after(async () => {

@@ -1,7 +1,7 @@
 // Starts an atp-server from wherever a package put it (the desktop app's resources, an npm prefix) and checks what
 // it serves through the real protocol, with the built `atp` command line.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,7 +66,11 @@ export async function listTracks(port: number, env: Record<string, string> = {})
 
 /** Fetches the track named `words` with `atp fetch` and returns the PCM of the WAV it wrote. */
 export async function fetchPcm(port: number, words: string): Promise<Buffer> {
-  const out = join(mkdtempSync(join(tmpdir(), 'atp-fetch-')), 'track.wav');
-  await run(process.execPath, [cli(), '--port', String(port), 'fetch', words, '--out', out]);
-  return wavData(out).data;
+  const dir = mkdtempSync(join(tmpdir(), 'atp-fetch-'));
+  try {
+    await run(process.execPath, [cli(), '--port', String(port), 'fetch', words, '--out', join(dir, 'track.wav')]);
+    return wavData(join(dir, 'track.wav')).data;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,7 @@
 // test unpacks it with dpkg-deb instead.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { DEMO_LIBRARY } from '../helpers/server-process.js';
 import { wavData } from '../helpers/wav-file.js';
 import { fetchPcm, listTracks, startServerCommand, type ServerCommand } from './server-command.js';
+
+// Everything this file writes goes under one folder, removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'atp-packaging-'));
+const scratchDir = (prefix: string) => mkdtempSync(join(scratch, prefix));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const run = promisify(execFile);
 const ROOT_VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -21,8 +26,8 @@ describe('the atp-server Debian package', { skip: hasDpkgDeb ? false : 'dpkg-deb
   let root: string;
   let server: ServerCommand;
   before(async () => {
-    deb = (await run(process.execPath, ['scripts/package-server-deb.mjs', '--out', mkdtempSync(join(tmpdir(), 'atp-deb-'))])).stdout.trim();
-    root = mkdtempSync(join(tmpdir(), 'atp-deb-root-'));
+    deb = (await run(process.execPath, ['scripts/package-server-deb.mjs', '--out', scratchDir('atp-deb-')])).stdout.trim();
+    root = scratchDir('atp-deb-root-');
     await run('dpkg-deb', ['-x', deb, root]);
   });
   after(async () => {
@@ -53,7 +58,7 @@ describe('the atp-server Debian package', { skip: hasDpkgDeb ? false : 'dpkg-deb
   });
 
   test('the server in it starts from /usr/bin and streams a track byte-exact', async () => {
-    server = await startServerCommand(join(root, 'usr/bin/atp-server'), ['--library', DEMO_LIBRARY, '--no-auth', '--state-dir', mkdtempSync(join(tmpdir(), 'atp-deb-state-'))]);
+    server = await startServerCommand(join(root, 'usr/bin/atp-server'), ['--library', DEMO_LIBRARY, '--no-auth', '--state-dir', scratchDir('atp-deb-state-')]);
     assert.match(await listTracks(server.port), /3 of 3 tracks/);
     assert.ok((await fetchPcm(server.port, 'Credit Window')).equals(wavData(join(DEMO_LIBRARY, '02 Credit Window.wav')).data));
   });

@@ -2,7 +2,7 @@
 // installed into a prefix of its own (no clone, no dev dependencies, no network), run from there.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import { DEMO_LIBRARY } from '../helpers/server-process.js';
 import { wavData } from '../helpers/wav-file.js';
 import { fetchPcm, listTracks, startServerCommand, type ServerCommand } from './server-command.js';
+
+// Everything this file writes goes under one folder, removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'atp-packaging-'));
+const scratchDir = (prefix: string) => mkdtempSync(join(scratch, prefix));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const run = promisify(execFile);
 const UNIT = resolve('packaging/atp-server.service');
@@ -29,9 +34,9 @@ describe('the atp-server npm package', () => {
   let bin: string;
   before(async () => {
     assert.ok(existsSync('dist/server/atp-server.mjs'), 'run `npm run build` first: dist/server/atp-server.mjs is missing');
-    const out = mkdtempSync(join(tmpdir(), 'atp-server-tgz-'));
+    const out = scratchDir('atp-server-tgz-');
     tarball = (await run(process.execPath, ['scripts/package-server.mjs', '--out', out])).stdout.trim();
-    prefix = mkdtempSync(join(tmpdir(), 'atp-server-prefix-'));
+    prefix = scratchDir('atp-server-prefix-');
     await run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball]);
     bin = join(prefix, 'bin', 'atp-server');
   });
@@ -55,7 +60,7 @@ describe('the atp-server npm package', () => {
   describe('the installed command, serving the demo library', () => {
     let server: ServerCommand;
     before(async () => {
-      server = await startServerCommand(bin, ['--library', DEMO_LIBRARY, '--no-auth', '--state-dir', mkdtempSync(join(tmpdir(), 'atp-installed-state-'))]);
+      server = await startServerCommand(bin, ['--library', DEMO_LIBRARY, '--no-auth', '--state-dir', scratchDir('atp-installed-state-')]);
     });
     after(async () => {
       assert.equal(await server?.stop(), 0);
@@ -72,7 +77,7 @@ describe('the atp-server npm package', () => {
   });
 
   test('`atp-server user add` makes an account, and the unit\'s command line serves it on the network', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'atp-installed-accounts-'));
+    const stateDir = scratchDir('atp-installed-accounts-');
     const added = spawnSync(bin, ['user', 'add', 'alice', '--password-stdin', '--state-dir', stateDir], { input: 'alice-password\n', encoding: 'utf8' });
     assert.equal(added.status, 0, added.stderr);
     const listed = spawnSync(bin, ['user', 'list', '--state-dir', stateDir], { encoding: 'utf8' });
@@ -92,7 +97,7 @@ describe('the atp-server npm package', () => {
   });
 
   test('systemd accepts the unit as written', { skip: hasSystemdAnalyze ? false : 'systemd-analyze is not installed (Debian package systemd)' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atp-unit-'));
+    const dir = scratchDir('atp-unit-');
     writeFileSync(join(dir, 'atp-server.service'), readFileSync(UNIT, 'utf8').replace('/usr/local/bin/atp-server', bin));
     const verified = spawnSync('systemd-analyze', ['verify', join(dir, 'atp-server.service')], { encoding: 'utf8' });
     assert.equal(verified.status, 0, verified.stderr);

@@ -37,6 +37,13 @@ const SETUP_WINDOW = 256 * 1024;
 
 const NO_LOCAL_SERVER: LocalServerState = { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null };
 
+/** Stops listening to a client being let go; its errors still need a listener, or the emitter would throw them. */
+function quiet(client: AtpClient): void {
+  client.removeAllListeners('close');
+  client.removeAllListeners('error');
+  client.on('error', () => {});
+}
+
 const superseded = () => new DesktopError('cancelled', 'a newer connection or disconnection replaced this one');
 
 export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
@@ -207,13 +214,15 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
         this.dropping = (async () => {
           await closing;
           if (!client) return;
-          client.removeAllListeners('close');
+          // Whatever it says while closing (a server shutting down, say) belongs to a connection the user left.
+          quiet(client);
           await client.logout().catch(() => {});
           client.close();
         })();
         break;
       }
       case 'forget-connection':
+        if (this.client) quiet(this.client);
         this.client?.close();
         this.client = null;
         break;
@@ -248,7 +257,10 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       case 'discard-client': {
         const client = this.loggedIn.get(effect.token);
         this.loggedIn.delete(effect.token);
-        if (client) void client.logout().catch(() => {}).finally(() => client.close());
+        if (client) {
+          quiet(client);
+          void client.logout().catch(() => {}).finally(() => client.close());
+        }
         break;
       }
       case 'hold-stream-for-resume':

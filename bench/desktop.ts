@@ -1,17 +1,12 @@
 /**
- * Desktop figures, in Debian's Chromium with the built renderer and the real controller (the e2e bridge) against
- * a real atp-server: time from the play click to the first rendered sample, renderer and controller CPU per
+ * Desktop figures, in Debian's Chromium with the built shell under the Electron stand-in (tests/e2e/desktop-app.ts:
+ * the built main, preload and renderer, the real controller) playing from its bundled local server: time from the play click to the first rendered sample, renderer and controller CPU per
  * minute of playback, and underruns over a long play (one track queued over and over, so the gapless prefetch
  * path runs at every boundary). `node --import tsx bench/desktop.ts [minutes]`, or benchDesktop() from bench/run.ts.
  */
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright';
-import { DesktopController } from '../src-main/desktop/controller.js';
-import { Settings } from '../src-main/desktop/settings.js';
-import { DesktopBridge } from '../tests/e2e/bridge/desktop-bridge.js';
-import { launchChromium } from '../tests/e2e/journey-page.js';
-import { REPO, TEST_PASSWORD, TEST_USER, startServer } from '../tests/unit/desktop/atp-server-process.js';
+import { launchDesktopApp } from '../tests/e2e/desktop-app.js';
 
 export interface DesktopBenchOptions {
   /** Minutes of continuous playback for the CPU and underrun figures (the issue asks for 10). */
@@ -49,18 +44,10 @@ async function processCpu(page: Page): Promise<{ renderer: number; audio: number
 export async function benchDesktop(opts: DesktopBenchOptions = {}): Promise<DesktopBenchResult> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const minutes = opts.minutes ?? 10;
-  const server = await startServer();
-  const controller = new DesktopController({ settings: new Settings(null, null) });
-  const bridge = new DesktopBridge(controller, join(REPO, 'dist/renderer'));
-  const browser = await launchChromium();
+  const desktop = await launchDesktopApp();
   try {
-    const page = await browser.newPage();
-    await bridge.install(page);
-    await page.goto(await bridge.listen());
-    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    const page = desktop.page;
+    // A first start: the app launches its bundled server on the demo library and logs in by itself.
     const row = page.locator('.track-row', { hasText: 'Handshake' }).locator('.col-title');
     await row.waitFor();
 
@@ -112,16 +99,13 @@ export async function benchDesktop(opts: DesktopBenchOptions = {}): Promise<Desk
       underruns: end.underruns,
       tracksPlayed: end.index + 1,
     };
-    log('desktop (Chromium + bridged controller + atp-server on loopback)');
+    log('desktop (Chromium + the built shell under the Electron stand-in + its bundled local server)');
     log(`  play click → first rendered sample: median ${result.clickToFirstSampleMs.median.toFixed(1)} ms, max ${result.clickToFirstSampleMs.max.toFixed(1)} ms (goal < 100 ms; output latency adds ${outputLatencyMs.toFixed(1)} ms)`);
-    log(`  CPU per minute of playback: renderer ${result.rendererCpuSecondsPerMinute.toFixed(2)} s, audio service ${result.audioServiceCpuSecondsPerMinute.toFixed(2)} s, controller (test process) ${result.controllerCpuSecondsPerMinute.toFixed(2)} s`);
+    log(`  CPU per minute of playback: renderer ${result.rendererCpuSecondsPerMinute.toFixed(2)} s, audio service ${result.audioServiceCpuSecondsPerMinute.toFixed(2)} s, main process (bench process) ${result.controllerCpuSecondsPerMinute.toFixed(2)} s`);
     log(`  underruns over ${played.toFixed(1)} min (${result.tracksPlayed} gapless tracks): ${result.underruns} (goal 0)`);
     return result;
   } finally {
-    await browser.close();
-    await bridge.close();
-    await controller.dispose();
-    await server.stop();
+    await desktop.close();
   }
 }
 

@@ -1,49 +1,51 @@
 /**
- * The desktop journey in Debian's Chromium: the built renderer, the real controller in this process bridged to
- * the page in place of the preload, a real atp-server process. What is heard is checked through the tap worklet's
- * checksums against the WAV files, not by looking at the UI.
+ * The desktop journey in Debian's Chromium, through the app's own shell: the built main process under the Electron
+ * stand-in, the built preload in the page, the real ipc-handlers (sender check included) and controller, the
+ * bundled local server started through utilityProcess.fork, and a real atp-server process to connect to. What is
+ * heard is checked through the tap worklet's checksums against the WAV files, not by looking at the UI.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright';
-import { DesktopController } from '../../src-main/desktop/controller.js';
-import { Settings } from '../../src-main/desktop/settings.js';
+import type { Page } from 'playwright';
 import { DEMO_LIBRARY, REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { DesktopBridge } from './bridge/desktop-bridge.js';
-import { armTap, launchChromium, playerView, screenshot, waitForPlayer } from './journey-page.js';
+import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { armTap, playerView, screenshot, waitForPlayer } from './journey-page.js';
 import { checksumFrames, readWav } from './wav-samples.js';
 
-const RENDERER = join(REPO, 'dist/renderer');
 const TRACK = 'Handshake';
 const wav = readWav(join(DEMO_LIBRARY, '01 Handshake.wav'));
 const rate = wav.sampleRate;
 
-describe('desktop journey (Chromium, bridged controller, real server)', () => {
+describe('desktop journey (Chromium, the built shell under the Electron stand-in, real servers)', () => {
   let server: RunningServer;
-  let controller: DesktopController;
-  let bridge: DesktopBridge;
-  let browser: Browser;
+  let app: DesktopApp;
   let page: Page;
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(RENDERER, 'index.html')), 'build first: node scripts/build.mjs (dist/server and dist/renderer)');
+    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
+      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
     server = await startServer();
-    controller = new DesktopController({ settings: new Settings(null, null) });
-    bridge = new DesktopBridge(controller, RENDERER);
-    const url = await bridge.listen();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 720 } });
-    await bridge.install(page);
-    await page.goto(url);
+    app = await launchDesktopApp();
+    page = app.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await controller?.dispose();
+    await app?.close();
     await server?.stop();
+  });
+
+  it('on first start, launches the bundled server on the demo library and logs in by itself', async () => {
+    await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 20000 });
+    await page.locator('.track-row[data-track-id]').nth(2).waitFor();
+    const [local] = app.electron.utilityProcess.forked;
+    assert.equal(local!.modulePath, join(REPO, 'dist/server/atp-server.mjs'));
+    assert.equal(local!.args[local!.args.indexOf('--library') + 1], DEMO_LIBRARY);
+    assert.ok(page.url().startsWith('http://127.0.0.1:'), 'the page runs on the host that stands in for atp-app://');
+    assert.equal(app.electron.BrowserWindow.getAllWindows()[0]!.webContents.getURL(), 'atp-app://renderer/index.html');
+    await screenshot(page, '00-local-server');
+    await page.getByRole('button', { name: 'Change server' }).click();
   });
 
   async function logIn(password: string): Promise<void> {

@@ -1,0 +1,40 @@
+/**
+ * The desktop app as it runs in Electron, here in Debian's Chromium: the built main process (dist/main/main.cjs)
+ * under the Electron stand-in, its window's page a real Chromium page that loads the built renderer through main's
+ * own atp-app:// handler, with the built preload as its door to main. Nothing between the page and the controller
+ * is the test's: requests pass the real ipc-handlers and their sender check.
+ */
+import type { Browser, Page } from 'playwright';
+import { createElectronStandIn, loadBuiltMain, startApp, type ElectronStandIn } from '../electron-stand-in/index.js';
+import { ChromiumPageHost } from '../electron-stand-in/page-host.js';
+import { launchChromium } from './journey-page.js';
+
+export interface DesktopApp {
+  electron: ElectronStandIn;
+  browser: Browser;
+  page: Page;
+  /** Quits the app as a user would (the shell stops its local server first), then closes Chromium. */
+  close(): Promise<void>;
+}
+
+export async function launchDesktopApp(viewport = { width: 1200, height: 720 }): Promise<DesktopApp> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const electron = createElectronStandIn();
+  electron.usePages(() => new ChromiumPageHost(page, electron.protocol, electron.ipcMain));
+  loadBuiltMain(electron);
+  await startApp(electron);
+  await page.waitForFunction(() => (window as unknown as { atpApp?: unknown }).atpApp !== undefined, null, { timeout: 20000 });
+  return {
+    electron, browser, page,
+    close: async () => {
+      if (!electron.app.quitted) {
+        const quit = new Promise((resolve) => electron.app.once('quit', resolve));
+        electron.app.quit();
+        await quit;
+      }
+      for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
+      await browser.close();
+    },
+  };
+}

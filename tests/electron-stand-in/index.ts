@@ -10,7 +10,7 @@ import { StandInApp } from './app.js';
 import { StandInBrowserWindow, type PageHost } from './browser-window.js';
 import { StandInIpcMain, StandInMessageChannelMain } from './ipc.js';
 import { PreloadWorldPage } from './preload-world.js';
-import { StandInNet, StandInProtocol } from './protocol.js';
+import { StandInNet, StandInProtocol, readAppFile } from './protocol.js';
 import { StandInDialog, StandInMenu, StandInSafeStorage, StandInSession, StandInShell, StandInUtilityProcessModule } from './system.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -94,11 +94,22 @@ export function loadBuiltMain(electron: ElectronStandIn, options: LoadOptions = 
     return originalLoad.call(this, request, ...rest);
   };
   try {
+    if (mainPath.includes('.asar/')) return loadFromArchive(Module, mainPath);
     delete require.cache[mainPath];
     return require(mainPath);
   } finally {
     Module._load = originalLoad;
   }
+}
+
+/** Electron's asar support lets a packaged app's main run from inside app.asar, with __dirname inside it too. */
+function loadFromArchive(Module: unknown, filename: string): unknown {
+  const ModuleClass = Module as new (id: string) => { filename: string; paths: string[]; exports: unknown; _compile(source: string, filename: string): void };
+  const module = new ModuleClass(filename);
+  module.filename = filename;
+  module.paths = [];
+  module._compile(readAppFile(filename).toString('utf8'), filename);
+  return module.exports;
 }
 
 /** Emits `ready` and waits until the shell's whenReady() work has run. */

@@ -4,13 +4,13 @@
  * and what it exposes with contextBridge lands on `page`, the object the renderer's scripts would see as window.
  * Requests go to the stand-in's ipcMain with this window's main frame as the sender, its URL a plain string.
  */
-import { readFileSync } from 'node:fs';
 import * as events from 'node:events';
 import * as timers from 'node:timers';
 import * as url from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import type { PageHost, StandInWebContents, StandInWebFrameMain } from './browser-window.js';
 import type { StandInIpcMain, StandInMessagePortMain } from './ipc.js';
+import { readAppFile } from './protocol.js';
 import { StandInContextBridge, StandInIpcRenderer } from './renderer-api.js';
 
 /** A message the preload posted to the page with window.postMessage. */
@@ -99,7 +99,7 @@ export class PreloadWorldPage implements PageHost {
     };
     world.window = world;
     const module = { exports: {} as unknown };
-    const source = readFileSync(preloadPath, 'utf8');
+    const source = readAppFile(preloadPath).toString('utf8');
     const wrapped = runInContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, createContext(world), { filename: preloadPath });
     (wrapped as (...a: unknown[]) => void)(module.exports, sandboxRequire, module, preloadPath, '.');
   }

@@ -5,7 +5,7 @@
  * .asar archive, which Electron reads transparently (docs/tutorial/asar-archives.md).
  */
 import { extractFile } from '@electron/asar';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -80,7 +80,7 @@ export class StandInNet {
 async function fileResponse(path: string): Promise<Response> {
   let body: Buffer;
   try {
-    body = await readInsideAsar(path) ?? await readFile(path);
+    body = readAppFile(path);
   } catch {
     // Electron's net.fetch rejects with Chromium's net error for a missing file.
     throw new Error('net::ERR_FILE_NOT_FOUND');
@@ -89,11 +89,12 @@ async function fileResponse(path: string): Promise<Response> {
   return new Response(new Uint8Array(body), { status: 200, headers: { 'content-type': type } });
 }
 
-/** A path through an archive (…/app.asar/dist/renderer/index.html) reads the file from inside it. */
-async function readInsideAsar(path: string): Promise<Buffer | null> {
+/**
+ * Reads a file as Electron's patched fs does: a path through an archive (…/app.asar/dist/main/main.cjs) reads
+ * the file from inside it.
+ */
+export function readAppFile(path: string): Buffer {
   const at = path.indexOf(`.asar${sep}`);
-  if (at < 0) return null;
-  const archive = path.slice(0, at + '.asar'.length);
-  const inner = path.slice(at + '.asar'.length + 1);
-  return extractFile(archive, inner);
+  if (at < 0) return readFileSync(path);
+  return extractFile(path.slice(0, at + '.asar'.length), path.slice(at + '.asar'.length + 1));
 }

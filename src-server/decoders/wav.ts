@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { BLOCK_BYTES, fileBlocks, type SharedFile } from '../io/file-blocks.js';
 import { roundHalfEven } from './block-source.js';
 import { DecodeError, type Decoder, type PcmSource, type SourceFormat } from './pcm-source.js';
 
@@ -86,24 +87,19 @@ function converter(layout: WavLayout): (src: Buffer, i: number) => number {
 }
 
 /**
- * Bytes read from the file at a time. A file read costs the event loop a trip through libuv's thread pool whatever
- * its size, so reading ahead a few DATA frames' worth cuts that cost several times at a thousand streams, for
- * 64 KiB (a third of a second of CD audio) per stream.
+ * A WAV streams straight out of the process's shared file blocks (src-server/io/file-blocks.ts): listeners of one
+ * file share its bytes, and a stream holds no buffer of its own. Blocks are a whole number of sample frames from
+ * the data chunk's start, so a frame never straddles two.
  */
-const READ_AHEAD = 64 * 1024;
-
 class WavSource implements PcmSource {
   readonly format: SourceFormat;
   private frame = 0;
-  /** Bytes of the data chunk from file offset aheadAt, read ahead of the frames asked for. */
-  private ahead = Buffer.alloc(0);
-  private aheadAt = 0;
-  private aheadLength = 0;
+  private readonly blockBytes: number;
   private readonly passthrough: boolean;
   private readonly convert: (src: Buffer, i: number) => number;
 
   constructor(
-    private readonly fh: FileHandle,
+    private readonly file: SharedFile,
     private readonly layout: WavLayout,
   ) {
     this.format = {
@@ -115,6 +111,7 @@ class WavSource implements PcmSource {
     };
     this.passthrough = layout.encoding === 'int' && layout.bitsPerSample === 16;
     this.convert = converter(layout);
+    this.blockBytes = Math.max(1, Math.floor(BLOCK_BYTES / layout.blockAlign)) * layout.blockAlign;
   }
 
   async seek(frame: number): Promise<void> {
@@ -125,30 +122,26 @@ class WavSource implements PcmSource {
     const { blockAlign, dataStart, channels, totalFrames } = this.layout;
     const frames = Math.min(maxFrames, totalFrames - this.frame);
     if (frames <= 0) return 0;
-    const position = dataStart + this.frame * blockAlign;
-    const wanted = frames * blockAlign;
-    if (position < this.aheadAt || position + wanted > this.aheadAt + this.aheadLength) {
-      const size = Math.min(Math.max(READ_AHEAD, wanted), dataStart + totalFrames * blockAlign - position);
-      if (this.ahead.length < size) this.ahead = Buffer.alloc(size);
-      this.aheadAt = position;
-      this.aheadLength = (await this.fh.read(this.ahead, 0, size, position)).bytesRead;
-    }
-    const from = position - this.aheadAt;
-    const got = Math.min(frames, Math.floor((this.aheadLength - from) / blockAlign));
+    const byte = this.frame * blockAlign;
+    const blockStart = byte - (byte % this.blockBytes);
+    const cached = this.file.blockAt(dataStart + blockStart, this.blockBytes);
+    const block = cached instanceof Buffer ? cached : await cached;
+    const from = byte - blockStart;
+    const got = Math.min(frames, Math.floor((block.length - from) / blockAlign));
     if (got <= 0) return 0;
     if (this.passthrough) {
-      out.set(this.ahead.subarray(from, from + got * blockAlign), offset);
+      out.set(block.subarray(from, from + got * blockAlign), offset);
     } else {
       const bytesPerSample = this.layout.bitsPerSample / 8;
       const target = new DataView(out.buffer, out.byteOffset + offset, got * channels * 2);
-      for (let s = 0; s < got * channels; s++) target.setInt16(s * 2, this.convert(this.ahead, from + s * bytesPerSample), true);
+      for (let s = 0; s < got * channels; s++) target.setInt16(s * 2, this.convert(block, from + s * bytesPerSample), true);
     }
     this.frame += got;
     return got;
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    await this.file.release();
   }
 }
 
@@ -159,11 +152,12 @@ export const wavDecoder: Decoder = {
   },
   async open(path) {
     const fh = await open(path, 'r');
+    let layout: WavLayout;
     try {
-      return new WavSource(fh, await readWavLayout(fh));
-    } catch (err) {
+      layout = await readWavLayout(fh);
+    } finally {
       await fh.close();
-      throw err;
     }
+    return new WavSource(await fileBlocks.open(path), layout);
   },
 };

@@ -1,0 +1,69 @@
+/** The shared file blocks behind WAV streams: one copy per block whatever the readers, a byte budget, fresh bytes for a changed file. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FileBlockCache } from '../../../src-server/io/file-blocks.js';
+
+function fileOf(bytes: number, fill = (i: number) => i & 0xff): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'atp-blocks-')), 'f.bin');
+  writeFileSync(path, Uint8Array.from({ length: bytes }, (_, i) => fill(i)));
+  return path;
+}
+
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+describe('FileBlockCache', () => {
+  it('gives every reader the same block, read once, and the file’s own bytes', async () => {
+    const path = fileOf(10_000);
+    const cache = new FileBlockCache(1 << 20);
+    const a = await cache.open(path);
+    const b = await cache.open(path);
+    const [first, second] = await Promise.all([a.blockAt(4000, 3000), b.blockAt(4000, 3000)]);
+    assert.equal(first, second, 'two concurrent misses share one read');
+    assert.equal(b.blockAt(4000, 3000), first, 'a hit is answered without a promise');
+    assert.deepEqual([...first!.subarray(0, 4)], [4000 & 0xff, 4001 & 0xff, 4002 & 0xff, 4003 & 0xff]);
+    assert.equal((await a.blockAt(9000, 3000)).length, 1000, 'short at the end of the file');
+    assert.equal(cache.cachedBytes, 4000);
+    await a.release();
+    await b.release();
+  });
+
+  it('keeps within its byte budget, least recently used first', async () => {
+    const path = fileOf(100_000);
+    const cache = new FileBlockCache(25_000);
+    const f = await cache.open(path);
+    for (let start = 0; start < 100_000; start += 10_000) await f.blockAt(start, 10_000);
+    assert.ok(cache.cachedBytes <= 25_000, `${cache.cachedBytes} bytes held`);
+    assert.ok(f.blockAt(90_000, 10_000) instanceof Buffer, 'the newest block is still there');
+    assert.ok(!(f.blockAt(0, 10_000) instanceof Buffer), 'the oldest went');
+    await f.release();
+  });
+
+  it('opens a file once for all its readers and closes it with the last', async () => {
+    const path = fileOf(1000);
+    const cache = new FileBlockCache();
+    const before = openFds();
+    const readers = await Promise.all(Array.from({ length: 20 }, () => cache.open(path)));
+    assert.equal(openFds(), before + 1);
+    for (const r of readers.slice(1)) await r.release();
+    assert.equal(openFds(), before + 1);
+    await readers[0]!.release();
+    await readers[0]!.release();
+    assert.equal(openFds(), before);
+  });
+
+  it('never serves a changed file’s old bytes', async () => {
+    const path = fileOf(1000, () => 1);
+    const cache = new FileBlockCache();
+    const old = await cache.open(path);
+    assert.equal((await old.blockAt(0, 100))[0], 1);
+    writeFileSync(path, new Uint8Array(1000).fill(2));
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const fresh = await cache.open(path);
+    assert.equal((await fresh.blockAt(0, 100))[0], 2);
+    await old.release();
+    await fresh.release();
+  });
+});

@@ -66,8 +66,11 @@ export class Connection implements StreamSink {
     return this.socket.writableNeedDrain;
   }
 
-  write(bytes: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(bytes);
+  /** True when the socket handed every byte to the kernel at once and keeps no reference to `bytes`. */
+  write(bytes: Uint8Array): boolean {
+    if (this.socket.destroyed) return true;
+    this.socket.write(bytes);
+    return this.socket.writableLength === 0;
   }
 
   send(f: Frame): void {

@@ -16,11 +16,46 @@ import type { PcmSource } from '../decoders/pcm-source.js';
 export interface StreamSink {
   readonly uid: number;
   readonly congested: boolean;
-  write(bytes: Uint8Array): void;
+  /** True when the bytes went to the kernel at once, so the caller may reuse their buffer. */
+  write(bytes: Uint8Array): boolean;
   /** `reason` is set only when the track ended before the totalFrames its SETUP reply announced. */
   onEnd(did: number, epoch: number, totalFrames: number, reason?: string): void;
   onFailure(did: number, err: Error): void;
 }
+
+/**
+ * Frame buffers DATA is built in, reused once the socket has taken their bytes: a stream holds none between DATA,
+ * and the garbage collector sees no buffer per frame. As many exist as DATA are being built at one moment.
+ */
+class FrameBuffers {
+  private readonly free: Uint8Array[] = [];
+
+  constructor(private readonly size: number) {}
+
+  take(size: number): Uint8Array {
+    if (size > this.size) return new Uint8Array(size);
+    return this.free.pop() ?? new Uint8Array(this.size);
+  }
+
+  /** A buffer the socket still holds (it could not write it all at once) is left to it. */
+  give(buffer: Uint8Array, reusable: boolean): void {
+    if (reusable && buffer.length === this.size && this.free.length < 64) this.free.push(buffer);
+  }
+}
+
+/**
+ * The credit a stream waits for before it sends more, unless the track's rest is less: DATA of a few hundred bytes
+ * for each small CREDIT would cost a system call each. Half the window at most, so a small window still flows.
+ */
+const buffersBySize = new Map<number, FrameBuffers>();
+
+function frameBuffersFor(size: number): FrameBuffers {
+  let pool = buffersBySize.get(size);
+  if (!pool) buffersBySize.set(size, (pool = new FrameBuffers(size)));
+  return pool;
+}
+
+export const LOW_WATER_BYTES = 16 * 1024;
 
 /**
  * One set-up stream: a decoder positioned in a track and the receiver's window of credit. DATA is produced only
@@ -35,6 +70,8 @@ export class StreamSession {
   private running: Promise<void> | null = null;
   private stopRequested = false;
   private closed = false;
+  private lowWater: number;
+  private readonly buffers: FrameBuffers;
 
   constructor(
     readonly did: number,
@@ -55,6 +92,8 @@ export class StreamSession {
       durationMs: Math.round((f.totalFrames * 1000) / f.sampleRate),
     };
     this.credit = window;
+    this.lowWater = this.lowWaterFor(window);
+    this.buffers = frameBuffersFor(encodedSize(DATA_HEADER_SIZE + framesPerData * this.format.bytesPerFrame, checksum));
   }
 
   /** Starts a new epoch, from `positionMs` or (absent) from where the stream stopped. */
@@ -65,7 +104,10 @@ export class StreamSession {
       await this.source.seek(frame);
       this.nextFrame = frame;
     }
-    if (window !== undefined) this.credit = window;
+    if (window !== undefined) {
+      this.credit = window;
+      this.lowWater = this.lowWaterFor(window);
+    }
     this.epoch = (this.epoch + 1) >>> 0;
     this.playing = true;
     // The caller writes this reply and then calls resume(), so the ACK precedes the epoch's first DATA.
@@ -103,6 +145,12 @@ export class StreamSession {
     this.playing = false;
   }
 
+  private lowWaterFor(window: number): number {
+    const { bytesPerFrame } = this.format;
+    const bytes = Math.min(LOW_WATER_BYTES, Math.floor(window / 2));
+    return Math.max(bytesPerFrame, bytes - (bytes % bytesPerFrame));
+  }
+
   private positionMs(): number {
     return Math.round((this.nextFrame * 1000) / this.format.sampleRate);
   }
@@ -112,21 +160,24 @@ export class StreamSession {
     while (this.playing && !this.stopRequested && !this.sink.congested) {
       // END costs no credit: a receiver that has been sent every byte must learn so without granting more.
       if (this.nextFrame >= totalFrames) return this.end();
-      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), totalFrames - this.nextFrame);
+      const rest = totalFrames - this.nextFrame;
+      if (this.credit < this.lowWater && this.credit < rest * bytesPerFrame) return;
+      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), rest);
       if (frames <= 0) return;
       // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.
-      const maxPayload = DATA_HEADER_SIZE + frames * bytesPerFrame;
-      const buffer = new Uint8Array(encodedSize(maxPayload, this.checksum));
+      const buffer = this.buffers.take(encodedSize(DATA_HEADER_SIZE + frames * bytesPerFrame, this.checksum));
       const pcmOffset = encodedSize(0, false) + DATA_HEADER_SIZE;
       let got: number;
       try {
         got = await this.source.read(buffer, pcmOffset, frames);
       } catch (err) {
+        this.buffers.give(buffer, true);
         this.playing = false;
         this.sink.onFailure(this.did, err as Error);
         return;
       }
       if (got === 0) {
+        this.buffers.give(buffer, true);
         return this.end(
           `the file ended after ${this.nextFrame} of the ${totalFrames} sample frames announced: it is truncated or damaged`,
         );
@@ -138,7 +189,7 @@ export class StreamSession {
       if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
       this.credit -= got * bytesPerFrame;
       this.nextFrame += got;
-      this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum)));
+      this.buffers.give(buffer, this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum))));
     }
   }
 

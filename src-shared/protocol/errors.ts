@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   // UNSUPPORTED: defined by the protocol, not offered by this peer.
   'unsupported': ErrorClass.UNSUPPORTED,
   'unsupported-format': ErrorClass.UNSUPPORTED,
+  'unknown-encoding': ErrorClass.UNSUPPORTED,
   // SERVER
   'internal': ErrorClass.SERVER,
   'decode-failed': ErrorClass.SERVER,

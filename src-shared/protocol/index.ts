@@ -7,5 +7,6 @@ export * from './errors.js';
 export * from './messages.js';
 export * from './payloads.js';
 export * from './media.js';
+export * from './original.js';
 export * as build from './builders.js';
 export * from './replies.js';

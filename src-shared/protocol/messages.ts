@@ -91,9 +91,38 @@ export interface SetupRequest {
   window: number;
   /** Ask for a CRC-32 on every DATA frame of this stream. */
   checksum?: boolean;
+  /** What DATA carries: decoded PCM (absent or "pcm") or the file's own coded frames ("original"). */
+  encoding?: Encoding;
 }
 
+export type Encoding = 'pcm' | 'original';
+export const ENCODINGS: readonly Encoding[] = ['pcm', 'original'];
+
 export type SampleFormat = 's16le';
+
+/** Codecs an `original` stream can carry, and the sample formats of a WAV file's own PCM. */
+export type OriginalCodec = 'pcm' | 'flac' | 'mp3' | 'vorbis' | 'opus';
+export const ORIGINAL_CODECS: readonly OriginalCodec[] = ['pcm', 'flac', 'mp3', 'vorbis', 'opus'];
+export type FileSampleFormat = 'u8' | 's16le' | 's24le' | 's32le' | 'f32le' | 'f64le';
+export const FILE_SAMPLE_FORMATS: readonly FileSampleFormat[] = ['u8', 's16le', 's24le', 's32le', 'f32le', 'f64le'];
+
+/** What a client needs to decode an `original` stream; docs/PROTOCOL.md §8.10 describes each member. */
+export interface CodecInfo {
+  name: OriginalCodec;
+  /** Codec setup data, base64: FLAC [STREAMINFO], Vorbis [identification, comment, setup], Opus [OpusHead, OpusTags], else []. */
+  setup: string[];
+  /** Decoded sample frames before output frame 0 (MP3 encoder + decoder delay, Opus pre-skip). */
+  delay: number;
+  /** Decoded sample frames after the last output frame, when the file says (MP3 LAME padding); else null. */
+  padding: number | null;
+  /** The largest unit the stream sends, with its length prefix: a window smaller than this can stall it. */
+  maxUnitBytes: number;
+  /** MP3: samples per MPEG frame (1152 or 576, 384 for layer I). */
+  samplesPerFrame?: number;
+  /** pcm: the file's own sample format, and bytes per sample frame in it. */
+  sampleFormat?: FileSampleFormat;
+  bytesPerFrame?: number;
+}
 
 export interface StreamFormat {
   sampleRate: number;
@@ -107,8 +136,13 @@ export interface StreamFormat {
 
 export interface SetupReply {
   track: string;
+  /** The PCM the stream decodes to: what DATA carries for `pcm`, and what an `original` stream decodes to. */
   format: StreamFormat;
   checksum: boolean;
+  /** Present, "original", only when the stream carries coded frames; absent means pcm. */
+  encoding?: 'original';
+  /** Present with encoding "original". */
+  codec?: CodecInfo;
 }
 
 export interface PlayRequest {

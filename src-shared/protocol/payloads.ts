@@ -1,7 +1,9 @@
 import { AtpError } from './errors.js';
 import { defined, optBool, optInt, optString, reqInt, reqString } from './fields.js';
 import {
+  ENCODINGS,
   SORT_KEYS,
+  type Encoding,
   type ArtworkRequest,
   type ListRequest,
   type LoginRequest,
@@ -71,10 +73,17 @@ export function parseArtworkRequest(payload: Uint8Array | null): ArtworkRequest 
 
 export function parseSetupRequest(payload: Uint8Array | null): SetupRequest {
   const o = decodeJsonObject(payload);
+  const encoding = optString(o, 'encoding', 64);
+  if (encoding !== undefined && !ENCODINGS.includes(encoding as Encoding)) {
+    // Its own code, not bad-payload: a client that asks for an encoding of a later version learns that this server
+    // does not offer it, and can set up the stream again as pcm.
+    throw new AtpError('unknown-encoding', `unknown encoding ${JSON.stringify(encoding)}: this server offers ${ENCODINGS.join(', ')}`);
+  }
   return defined({
     track: reqString(o, 'track', 256),
     window: reqInt(o, 'window', 0, MAX_WINDOW),
     checksum: optBool(o, 'checksum'),
+    encoding: encoding as Encoding | undefined,
   });
 }
 

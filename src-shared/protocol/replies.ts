@@ -14,16 +14,21 @@ import {
   type JsonObject,
 } from './fields.js';
 import { AtpError } from './errors.js';
-import type {
-  EndNotice,
-  ListReply,
-  LoginReply,
-  PauseReply,
-  PlayReply,
-  ScanStatus,
-  SetupReply,
-  StreamFormat,
-  TrackInfo,
+import {
+  FILE_SAMPLE_FORMATS,
+  ORIGINAL_CODECS,
+  type CodecInfo,
+  type EndNotice,
+  type ListReply,
+  type LoginReply,
+  type PauseReply,
+  type PlayReply,
+  type ScanStatus,
+  type SetupReply,
+  type StreamFormat,
+  type TrackInfo,
+  type FileSampleFormat,
+  type OriginalCodec,
 } from './messages.js';
 import { MAX_LIST_LIMIT, decodeJsonObject } from './payloads.js';
 
@@ -109,9 +114,48 @@ export function parseLoginReply(payload: Uint8Array | null): LoginReply {
 
 export const parseListReply = (payload: Uint8Array | null): ListReply => readList(decodeJsonObject(payload));
 
+/** Setup data of the largest kind (a Vorbis setup header) stays far below this in practice; base64 characters. */
+const MAX_SETUP_TEXT = 1024 * 1024;
+
+function readCodec(o: JsonObject, format: StreamFormat): CodecInfo {
+  const name = reqString(o, 'name', 16);
+  if (!ORIGINAL_CODECS.includes(name as OriginalCodec)) throw new AtpError('bad-payload', `unknown codec ${JSON.stringify(name)}`);
+  const setup = reqArray(o, 'setup', 8).map((s, i) => {
+    if (typeof s !== 'string' || s.length > MAX_SETUP_TEXT) throw new AtpError('bad-payload', `setup block ${i} must be a base64 string`);
+    return s;
+  });
+  const padding = o['padding'] === null ? null : reqInt(o, 'padding', 0, FRAMES);
+  const codec: CodecInfo = {
+    name: name as OriginalCodec,
+    setup,
+    delay: reqInt(o, 'delay', 0, FRAMES),
+    padding,
+    maxUnitBytes: reqInt(o, 'maxUnitBytes', 1, U32),
+  };
+  const need = { flac: 1, vorbis: 3, opus: 2, mp3: 0, pcm: 0 }[codec.name];
+  if (setup.length < need) throw new AtpError('bad-payload', `${codec.name} needs ${need} setup blocks`);
+  if (codec.name === 'mp3') codec.samplesPerFrame = reqInt(o, 'samplesPerFrame', 1, 4608);
+  if (codec.name === 'pcm') {
+    const sampleFormat = reqString(o, 'sampleFormat', 16);
+    if (!FILE_SAMPLE_FORMATS.includes(sampleFormat as FileSampleFormat)) throw new AtpError('bad-payload', `unknown sample format ${sampleFormat}`);
+    codec.sampleFormat = sampleFormat as FileSampleFormat;
+    codec.bytesPerFrame = reqInt(o, 'bytesPerFrame', 1, 64);
+    const bytesPerSample = { u8: 1, s16le: 2, s24le: 3, s32le: 4, f32le: 4, f64le: 8 }[codec.sampleFormat];
+    if (codec.bytesPerFrame !== bytesPerSample * format.channels) throw new AtpError('bad-payload', 'bytesPerFrame does not match channels');
+  }
+  return codec;
+}
+
 export function parseSetupReply(payload: Uint8Array | null): SetupReply {
   const o = decodeJsonObject(payload);
-  return { track: reqString(o, 'track', 256), format: readFormat(reqObject(o, 'format')), checksum: reqBool(o, 'checksum') };
+  const format = readFormat(reqObject(o, 'format'));
+  const reply: SetupReply = { track: reqString(o, 'track', 256), format, checksum: reqBool(o, 'checksum') };
+  const encoding = optString(o, 'encoding', 16);
+  if (encoding === undefined || encoding === 'pcm') return reply;
+  if (encoding !== 'original') throw new AtpError('bad-payload', `unknown encoding ${JSON.stringify(encoding)}`);
+  reply.encoding = 'original';
+  reply.codec = readCodec(reqObject(o, 'codec'), format);
+  return reply;
 }
 
 export function parsePlayReply(payload: Uint8Array | null): PlayReply {

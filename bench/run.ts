@@ -1,4 +1,4 @@
-// npm run bench [-- --clients N --seconds S --tracks N --minutes M --only streams,decode,library,desktop]
+// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop]
 // Prints figures; never fails on speed. Each part also runs alone: node --import tsx bench/<part>.ts
 import { parseArgs } from 'node:util';
 import { benchDecode } from './decode.js';
@@ -8,8 +8,10 @@ import { benchStreams } from './streams.js';
 
 const { values } = parseArgs({
   options: {
-    clients: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '10' },
+    listeners: { type: 'string', default: '250,500,1000,2000' },
+    seconds: { type: 'string', default: '20' },
+    encodings: { type: 'string', default: 'pcm,original' },
+    mixed: { type: 'string' },
     tracks: { type: 'string', default: '100000' },
     minutes: { type: 'string', default: '10' },
     only: { type: 'string' },
@@ -20,8 +22,16 @@ const want = (name: string) => !only || only.includes(name);
 const heading = (name: string) => console.log(`\n== ${name} ==`);
 
 if (want('streams')) {
-  heading('streams: concurrent real-time listeners');
-  await benchStreams({ clients: Number(values.clients), seconds: Number(values.seconds) });
+  heading('streams: atp-server beside nginx, real-time listeners');
+  const listeners = values.listeners.split(',').map(Number);
+  if (listeners.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--listeners wants whole numbers, e.g. 250,500: ${values.listeners}`);
+  await benchStreams({
+    listeners,
+    seconds: Number(values.seconds),
+    encodings: values.encodings.split(','),
+    // The mixed library costs the most to serve as PCM: by default it is measured at the smallest load.
+    mixedListeners: values.mixed === undefined ? Math.min(...listeners) : Number(values.mixed),
+  });
 }
 if (want('decode')) {
   heading('decode: speed beside ffmpeg, seek latency');

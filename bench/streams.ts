@@ -1,148 +1,151 @@
-// N real-time listeners against a real atp-server: PLAY→first DATA latency, underruns, server CPU and RSS.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AtpClient } from '../src-main/atp-client/client.js';
+// atp-server beside nginx in the same run: the same WAV file, the same real-time listeners, for each N; then a
+// mixed library (MP3, FLAC, Vorbis, Opus) in each encoding. Prints the table; never fails on speed.
+// Run alone: node --import tsx bench/streams.ts [250,500 [seconds]]
+import { pathToFileURL } from 'node:url';
+import type { TrackInfo } from '../src-shared/protocol/index.js';
 import { startServer } from '../tests/helpers/server-process.js';
-import { writeWav } from '../tests/helpers/wav-file.js';
-import { formatMs, percentile, summarizeListeners, type ListenerResult } from './stream-stats.js';
+import { AtpWire } from './atp-wire.js';
+import { makeBenchLibraries, WAV_DATA_OFFSET, WAV_NAME } from './bench-library.js';
+import { formatTable, TABLE_HEADINGS, tableRow, type TargetRun } from './compare-figures.js';
+import { measureRun, ONE_GENERATOR_MAX, RAMP_MS, skippedRun } from './compare-streams.js';
+import { CD_BYTES_PER_SECOND } from './load-generator.js';
+import { findNginx, startNginx } from './nginx.js';
+import { probeAtpSeeks, probeHttpSeeks } from './seek-probe.js';
 
 export interface StreamsBenchOptions {
-  clients: number;
+  /** The loads to measure, in listeners. */
+  listeners: number[];
+  /** Seconds each load plays after the last listener arrived. */
   seconds: number;
+  /** `pcm`, and `original` once the protocol has it. */
+  encodings: string[];
+  /** Listeners on the mixed library; 0 skips it. */
+  mixedListeners: number;
 }
 
-const RATE = 44100;
-const BYTES_PER_SECOND = RATE * 4;
-const BUFFER_SECONDS = 2;
-const TICK_MS = 50;
-const RAMP_MS = 2000;
+const SEEKS = 100;
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** A listener that plays at CD rate: it consumes PCM on a clock and returns credit for what it played. */
-async function listen(port: number, trackId: string, stopAt: number): Promise<ListenerResult> {
+/** Asks the server for the encoding; the reason it cannot be measured, or null when it can. */
+async function encodingRefused(wire: AtpWire, track: string, encoding: string): Promise<string | null> {
+  if (encoding === 'pcm') return null;
   try {
-    return await play(port, trackId, stopAt);
+    const { reply } = await wire.setup({ track, window: 65536, encoding });
+    if (reply.encoding === encoding) return null;
+    return `the server answered SETUP {"encoding":"${encoding}"} without that encoding: the protocol does not have it yet`;
   } catch (err) {
-    // Counted, not thrown: one listener the server turned away must not hide what the others measured.
-    return { firstDataMs: null, started: false, underruns: 0, error: (err as Error).message };
+    return `the server refused SETUP {"encoding":"${encoding}"}: ${(err as Error).message}`;
   }
 }
 
-async function play(port: number, trackId: string, stopAt: number): Promise<ListenerResult> {
-  const client = await AtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 30000 });
-  await client.login({ user: 'bench' });
-  const stream = await client.setup(trackId, { window: BYTES_PER_SECOND * BUFFER_SECONDS });
-  let buffered = 0;
-  let firstDataMs: number | null = null;
-  let underruns = 0;
-  let started = false;
-  const t0 = performance.now();
-  stream.on('data', (c) => {
-    if (firstDataMs === null) firstDataMs = performance.now() - t0;
-    buffered += c.pcm.length;
-  });
-  await stream.play({ positionMs: 0 });
-  const perTick = (BYTES_PER_SECOND * TICK_MS) / 1000;
-  await new Promise<void>((resolve) => {
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const due = Math.round(((now - last) / 1000) * BYTES_PER_SECOND / 4) * 4;
-      last = now;
-      if (!started && buffered >= perTick * 4) started = true; // playback starts after ~200 ms of audio
-      if (started) {
-        const played = Math.min(due, buffered);
-        if (played < due) underruns++;
-        buffered -= played;
-        stream.credit(played);
-      }
-      if (Date.now() >= stopAt) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, TICK_MS);
-  });
-  client.close();
-  return { firstDataMs, started, underruns };
+async function atpRun(library: string, label: string, encoding: string, listeners: number, seconds: number, sizes: Map<string, number>): Promise<TargetRun> {
+  let server;
+  try {
+    server = await startServer({ library, args: ['--max-connections', String(listeners + 64), '--log-level', 'warn'] });
+  } catch (err) {
+    return skippedRun(label, listeners, `atp-server did not start: ${(err as Error).message.slice(0, 200)}`);
+  }
+  const proc = server.proc;
+  const kill = () => proc.kill('SIGKILL');
+  process.once('exit', kill);
+  try {
+    const port = server.port;
+    const wire = await AtpWire.connect(port, {});
+    const login = await wire.login('bench');
+    const tracks = (login.library as { tracks: TrackInfo[] }).tracks.filter((t) => t.playable && t.durationMs);
+    if (tracks.length === 0) return skippedRun(label, listeners, 'the server lists no playable track');
+    const refused = await encodingRefused(wire, tracks[0]!.id, encoding);
+    wire.close();
+    if (refused) return skippedRun(label, listeners, refused);
+    // An `original` listener plays the file's own bytes at the file's average rate.
+    const rates = tracks.map((t) => ({ id: t.id, bytesPerSecond: (sizes.get(t.path) ?? 0) / (t.durationMs! / 1000) }));
+    return await measureRun({
+      label,
+      listeners,
+      seconds,
+      pid: proc.pid!,
+      target: { kind: 'atp', port, encoding, tracks: rates },
+      probe: () => probeAtpSeeks(port, tracks[0]!.id, encoding, SEEKS),
+    });
+  } catch (err) {
+    return skippedRun(label, listeners, `failed: ${(err as Error).message}`);
+  } finally {
+    await server.stop();
+    process.off('exit', kill);
+  }
 }
 
-/** One more client seeking at random while the others play: the latency a person feels on a busy server. */
-async function probeSeeks(port: number, trackId: string, count: number): Promise<number[]> {
-  const client = await AtpClient.connect({ host: '127.0.0.1', port });
-  await client.login({ user: 'probe' });
-  const stream = await client.setup(trackId, { window: 64 * 1024 });
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const positionMs = Math.floor(((i * 7919) % 1000) * 5);
-    const t0 = performance.now();
-    const first = new Promise<void>((r) => stream.once('data', () => r()));
-    await stream.play({ positionMs, window: 64 * 1024 });
-    await first;
-    times.push(performance.now() - t0);
-    await stream.pause();
+async function nginxRun(binary: string | null, root: string, listeners: number, seconds: number): Promise<TargetRun> {
+  if (!binary) return skippedRun('nginx', listeners, 'nginx is not installed (apt-get install nginx)');
+  let nginx;
+  try {
+    nginx = await startNginx(binary, root, listeners + 256);
+  } catch (err) {
+    return skippedRun('nginx', listeners, (err as Error).message);
   }
-  client.close();
-  return times;
+  try {
+    const { port } = nginx;
+    const path = `/${WAV_NAME}`;
+    return await measureRun({
+      label: 'nginx',
+      listeners,
+      seconds,
+      pid: nginx.pid,
+      target: { kind: 'http', port, path },
+      probe: () => probeHttpSeeks(port, path, WAV_DATA_OFFSET, CD_BYTES_PER_SECOND, SEEKS),
+    });
+  } catch (err) {
+    return skippedRun('nginx', listeners, `failed: ${(err as Error).message}`);
+  } finally {
+    await nginx.stop();
+  }
+}
+
+function printRows(runs: readonly TargetRun[], all: readonly TargetRun[]): void {
+  const nginxAt = (n: number) => all.find((r) => r.label === 'nginx' && r.listeners === n);
+  console.log(formatTable([TABLE_HEADINGS, ...runs.map((r) => tableRow(r, nginxAt(r.listeners)))]));
+  for (const r of runs) if (r.neverStarted > 0 && r.firstError) console.log(`  ${r.label} at ${r.listeners}: first listener error: ${r.firstError}`);
 }
 
 export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'atp-bench-'));
-  const trackSeconds = opts.seconds + 5;
-  for (let i = 0; i < 4; i++) {
-    writeWav(join(dir, `bench-${i}.wav`), { sampleRate: RATE, channels: 2, bits: 16, frames: RATE * trackSeconds }, (f, c) =>
-      0.3 * Math.sin((2 * Math.PI * (200 + 50 * i + c) * f) / RATE),
-    );
-  }
-  const server = await startServer({ library: dir, args: ['--max-connections', String(opts.clients + 16), '--log-level', 'warn'] });
+  // Ctrl-C runs the exit handlers that stop every server and generator this started.
+  const interrupted = () => process.exit(130);
+  process.once('SIGINT', interrupted);
+  const fileSeconds = opts.seconds + RAMP_MS / 1000 + 30;
+  const libs = makeBenchLibraries(fileSeconds);
+  const nginxBin = findNginx();
+  const runs: TargetRun[] = [];
+  console.log(`streams: listeners play at real-time rate (CD: ${CD_BYTES_PER_SECOND} bytes/s), arriving over ${RAMP_MS / 1000} s, then ${opts.seconds} s measured;`);
+  console.log(`  the load generator runs in 2 processes above ${ONE_GENERATOR_MAX} listeners; server CPU and RSS include every process it forked`);
   try {
-    const probe = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-    const ids = (await probe.login({ user: 'probe' })).library.tracks.map((t) => t.id);
-    probe.close();
-    const pid = server.proc.pid!;
-    const cpu0 = cpuSeconds(pid);
-    const wall0 = performance.now();
-    const stopAt = Date.now() + opts.seconds * 1000;
-    const results = [];
-    // Listeners arrive over RAMP_MS, as people do; a thousand at the same instant would measure the accept queue
-    // and this load generator's own event loop rather than the server.
-    const all: Promise<ListenerResult>[] = [];
-    const ramp0 = performance.now();
-    for (let i = 0; i < opts.clients; i++) {
-      all.push(listen(server.port, ids[i % ids.length]!, stopAt));
-      const due = ((i + 1) * RAMP_MS) / opts.clients - (performance.now() - ramp0);
-      if (due > 1) await new Promise((r) => setTimeout(r, due));
+    for (const n of opts.listeners) {
+      const these = [await nginxRun(nginxBin, libs.wavDir, n, opts.seconds)];
+      for (const encoding of opts.encodings) these.push(await atpRun(libs.wavDir, `atp ${encoding}`, encoding, n, opts.seconds, libs.sizes));
+      runs.push(...these);
+      printRows(these, runs);
     }
-    let peakRss = 0;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 250);
-    await new Promise((r) => setTimeout(r, Math.min(3000, (opts.seconds * 1000) / 3)));
-    const seeks = await probeSeeks(server.port, ids[0]!, 100);
-    results.push(...(await Promise.all(all)));
-    clearInterval(sampler);
-    const wall = (performance.now() - wall0) / 1000;
-    const cpu = cpuSeconds(pid) - cpu0;
-    const summary = summarizeListeners(results);
-    console.log(`streams: ${opts.clients} real-time CD-quality listeners for ${opts.seconds} s`);
-    console.log(`  PLAY→first DATA, listeners arriving over ${RAMP_MS / 1000} s   p50 ${formatMs(summary.firstDataP50)}   p99 ${formatMs(summary.firstDataP99)}`);
-    console.log(`  PLAY→first DATA, one more listener seeking under that load   p50 ${formatMs(percentile(seeks, 50))}   p99 ${formatMs(percentile(seeks, 99))}`);
-    console.log(`  sustained without underrun  ${summary.withoutUnderrun} of ${opts.clients} (underrun ticks in all: ${summary.underrunTicks})`);
-    if (summary.neverStarted > 0) {
-      const why = summary.firstError ? ` (first error: ${summary.firstError})` : '';
-      console.log(`  NEVER STARTED  ${summary.neverStarted} of ${opts.clients} listeners: no or too little DATA before the end${why}`);
+    if (opts.mixedListeners > 0) {
+      const n = opts.mixedListeners;
+      const these = opts.encodings.map((e) => (libs.mixedDir ? null : skippedRun(`atp ${e}, mixed`, n, libs.mixedSkipped ?? '')));
+      for (const [i, encoding] of opts.encodings.entries()) {
+        these[i] ??= await atpRun(libs.mixedDir!, `atp ${encoding}, mixed`, encoding, n, opts.seconds, libs.sizes);
+      }
+      runs.push(...(these as TargetRun[]));
+      console.log('mixed library: one file each of MP3, FLAC, Vorbis and Opus; the ratio is to nginx serving the WAV to as many listeners');
+      printRows(these as TargetRun[], runs);
     }
-    console.log(`  server CPU  ${((cpu / wall) * 100).toFixed(1)}% of one core   peak RSS ${peakRss.toFixed(1)} MiB`);
-    console.log(`  throughput  ${((opts.clients * BYTES_PER_SECOND) / 1e6).toFixed(1)} MB/s of PCM asked for`);
+    console.log(`\nall runs:`);
+    printRows(runs, runs);
+    console.log('CPU-s/listener-min: server CPU seconds (user + system, all its processes) per minute of one listener playing.');
+    console.log('RSS/listener: (RSS under load − RSS idle) ÷ listeners. underran: listeners whose buffer ran dry at least once (ticks of 100 ms).');
+    console.log('seek: PLAY → first DATA (nginx: Range request → first byte) for one more listener under the load. generator CPU: each process, % of one core.');
   } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    libs.remove();
+    process.off('SIGINT', interrupted);
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const listeners = (process.argv[2] ?? '250').split(',').map(Number);
+  await benchStreams({ listeners, seconds: Number(process.argv[3] ?? 20), encodings: ['pcm', 'original'], mixedListeners: listeners[0]! });
+  process.exit(0);
 }

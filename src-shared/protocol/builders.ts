@@ -16,6 +16,7 @@ import type {
   SetupReply,
   SetupRequest,
 } from './messages.js';
+import { encodeOriginalData } from './original.js';
 import { encodeJson } from './payloads.js';
 
 const control = (func: number, uid: number, payload: object | null, ack = false): Frame =>
@@ -52,6 +53,9 @@ export const credit = (uid: number, did: number, bytes: number): Frame =>
   frame({ type: FrameType.PLAYER, func: PlayerFunc.CREDIT, uid, did, payload: encodeCredit(bytes) });
 export const data = (uid: number, did: number, epoch: number, firstFrame: number, pcm: Uint8Array, checksum = false): Frame =>
   frame({ type: FrameType.PLAYER, func: PlayerFunc.DATA, uid, did, checksum, payload: encodeData(epoch, firstFrame, pcm) });
+/** DATA of an `original` stream whose codec has units (every codec but pcm, whose DATA is built like `data`). */
+export const originalData = (uid: number, did: number, epoch: number, position: number, units: readonly Uint8Array[], checksum = false): Frame =>
+  frame({ type: FrameType.PLAYER, func: PlayerFunc.DATA, uid, did, checksum, payload: encodeOriginalData(epoch, position, units) });
 
 export function error(
   uid: number,

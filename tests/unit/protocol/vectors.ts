@@ -24,6 +24,7 @@ import type {
   SetupReply,
   SetupRequest,
 } from '../../../src-shared/protocol/index.js';
+import { originalVectors } from './original-vectors.js';
 
 export interface Vector {
   name: string;
@@ -439,6 +440,7 @@ d0 07 30 f8 | 21 8e 4a 43`,
     build: () => build.logoutAck(UID),
     hex: `61 01 01 01 00 01 00 00`,
   },
+  ...originalVectors,
 ];
 
 /** Every event a fresh decoder emits for these chunks, in order. */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ffmpegDecode } from '../tests/fixtures/ffmpeg-reference.js';
 
 const [outDir, tmpDir] = process.argv.slice(2) as [string, string];
 const LOSSY = /\.(mp3|ogg|opus|m4a)$/;
@@ -25,12 +26,6 @@ function probe(file: string): { sampleRate: number; channels: number } {
   return { sampleRate: Number(s.sample_rate), channels: Number(s.channels) };
 }
 
-/** ffmpeg's own Opus decoder differs from libopus in SILK mode; ours is libopus, so the reference is too. */
-function decode(file: string): Buffer {
-  const input = file.endsWith('.opus') ? ['-c:a', 'libopus', '-i', file] : ['-i', file];
-  return execFileSync('ffmpeg', ['-v', 'error', ...input, '-f', 's16le', '-acodec', 'pcm_s16le', '-'], { maxBuffer: 1 << 28 });
-}
-
 /** Refreshing refs alone (`make-fixtures.refs.ts DIR /nonexistent`) keeps the source lengths already recorded. */
 const refsFile = join(outDir, '..', 'refs.json');
 const previous: Record<string, { sourceFrames?: number }> = existsSync(refsFile) ? JSON.parse(readFileSync(refsFile, 'utf8')) : {};
@@ -39,7 +34,7 @@ for (const name of readdirSync(outDir).sort()) {
   const file = join(outDir, name);
   if (!/\.(wav|flac|mp3|ogg|opus|m4a)$/.test(name)) continue;
   const { sampleRate, channels } = probe(file);
-  const pcm = decode(file);
+  const pcm = ffmpegDecode(file, channels);
   const entry: Record<string, unknown> = {
     sampleRate,
     channels,
@@ -47,7 +42,7 @@ for (const name of readdirSync(outDir).sort()) {
     sha256: createHash('sha256').update(pcm).digest('hex'),
   };
   const source = MP3_SOURCE[name];
-  if (source) entry.sourceFrames = existsSync(join(tmpDir, source)) ? decode(join(tmpDir, source)).length / (2 * channels) : previous[name]?.sourceFrames;
+  if (source) entry.sourceFrames = existsSync(join(tmpDir, source)) ? ffmpegDecode(join(tmpDir, source), channels).length / (2 * channels) : previous[name]?.sourceFrames;
   if (LOSSY.test(name) && !name.endsWith('.m4a')) {
     writeFileSync(join(outDir, '..', 'ref', `${name}.s16.gz`), gzipSync(pcm, { level: 9 }));
     entry.ref = `ref/${name}.s16.gz`;

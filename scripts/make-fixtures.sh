@@ -51,6 +51,16 @@ src o1 48000 2 3.0;    sox "$TMP/o1.wav" -b 16 "$TMP/o1s.wav"
 opusenc --quiet --bitrate 64 --max-delay 100 --title "Opus Title" --artist "Opus Artist" "$TMP/o1s.wav" "$OUT/opus-stereo-48k.opus"
 src o2 44100 1 2.0;    sox "$TMP/o2.wav" -b 16 "$TMP/o2s.wav"; opusenc --quiet --bitrate 24 --max-delay 200 "$TMP/o2s.wav" "$OUT/opus-mono-44k.opus"
 
+# Chained Ogg (links one after another, as `cat` makes them): two Vorbis links of different quality, two Opus links
+src c1 22050 2 0.6;    sox "$TMP/c1.wav" -b 16 "$TMP/c1s.wav"; oggenc -Q -q 2 -t "Chain One" -a "Chain Artist" "$TMP/c1s.wav" -o "$TMP/c1.ogg"
+sox -n -r 22050 -c 2 -b 16 "$TMP/c2s.wav" synth 0.4 sine 3000-200 pinknoise gain -n -6
+oggenc -Q -q 0 -t "Chain Two" -a "Other Artist" "$TMP/c2s.wav" -o "$TMP/c2.ogg"
+cat "$TMP/c1.ogg" "$TMP/c2.ogg" > "$OUT/vorbis-chained-22k.ogg"
+src c3 48000 1 0.6;    sox "$TMP/c3.wav" -b 16 "$TMP/c3s.wav"; opusenc --quiet --bitrate 32 --max-delay 100 --title "Opus Chain One" "$TMP/c3s.wav" "$TMP/c3.opus"
+sox -n -r 48000 -c 1 -b 16 "$TMP/c4s.wav" synth 0.4 sine 3000-200 pinknoise gain -n -6
+opusenc --quiet --bitrate 24 --max-delay 100 --title "Opus Chain Two" "$TMP/c4s.wav" "$TMP/c4.opus"
+cat "$TMP/c3.opus" "$TMP/c4.opus" > "$OUT/opus-chained-48k.opus"
+
 # AAC in MP4: played through ffmpeg when installed
 ffmpeg -loglevel error -i "$TMP/m1s.wav" -t 1.5 -c:a aac -b:a 96k -metadata title="Aac Title" -y "$OUT/aac-stereo-44k.m4a"
 

@@ -1,10 +1,9 @@
 /**
  * Ogg framing: pages (checked by CRC so that a capture pattern inside audio data is never taken for a page),
- * packets reassembled across pages, and the stream's last granule position. Only the first logical stream of a file
- * is played; pages of other streams are skipped.
+ * packets reassembled across pages, and the stream's last granule position. One logical stream is played at a time
+ * (one per link of a chained file, see ogg-links.ts); pages of other streams are skipped.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { DecodeError } from './pcm-source.js';
 
 export interface OggPage {
   offset: number;
@@ -14,6 +13,8 @@ export interface OggPage {
   /** -1 when no packet ends on this page. */
   granule: number;
   continued: boolean;
+  /** Beginning of a logical stream: its first page. */
+  bos: boolean;
   eos: boolean;
   /** Packets and packet pieces of the body, by the lacing table; the last is unfinished when `openEnd`. */
   segments: Uint8Array[];
@@ -67,7 +68,7 @@ export function parsePage(b: Uint8Array, i: number, base: number): OggPage | nul
   const openEnd = nsegs > 0 && lastLace === 255;
   if (openEnd) segments.push(b.subarray(start, p));
   const flags = b[i + 5]!;
-  return { offset: base + i, size, serial: v.getUint32(14, true), granule, continued: (flags & 1) === 1, eos: (flags & 4) === 4, segments, openEnd };
+  return { offset: base + i, size, serial: v.getUint32(14, true), granule, continued: (flags & 1) === 1, bos: (flags & 2) === 2, eos: (flags & 4) === 4, segments, openEnd };
 }
 
 /** Offset in b of the first valid page at or after `from`, or -1. */
@@ -135,20 +136,5 @@ export class PacketAssembler {
       this.partial = [];
     }
     return out;
-  }
-}
-
-/** The granule of the stream's last page that has one: the stream's length in codec samples. */
-export async function lastGranule(fh: FileHandle, size: number, serial: number): Promise<number> {
-  for (let span = 64 * 1024; ; span *= 4) {
-    const from = Math.max(0, size - span);
-    const b = new Uint8Array(size - from);
-    await fh.read(b, 0, b.length, from);
-    let last = -1;
-    for (let found = findPage(b, 0, from); found; found = findPage(b, found.at + found.page.size, from)) {
-      if (found.page.serial === serial && found.page.granule >= 0) last = found.page.granule;
-    }
-    if (last >= 0) return last;
-    if (from === 0) throw new DecodeError('decode-failed', 'no Ogg page with a granule position');
   }
 }

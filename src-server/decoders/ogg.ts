@@ -4,13 +4,16 @@
  * so a restart anywhere in the file knows exactly where its samples lie. A seek bisects the file on granules to the
  * page a pre-roll before the target: Vorbis needs the previous packet (its windows overlap), so the restart is
  * bit-exact; Opus needs 80 ms for its decoder state to converge, so samples are within the codec's tolerance.
+ * A chained file plays link after link, each with a decoder of its own, its samples placed right after the previous
+ * link's last: one gapless stream, as long as all its links.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { codecFrames, data, header, vorbisSetup } from 'codec-parser';
 import { OpusDecoder } from 'opus-decoder';
 import { BlockPcmSource, type DecodedBlock } from './block-source.js';
-import { lastGranule, PacketAssembler, PageReader, type OggPage } from './ogg-pages.js';
+import { chainProblem, linkFormat, linkFrames, readOggLinks, type LinkFormat, type OggLink } from './ogg-links.js';
+import { PacketAssembler, PageReader, type OggPage } from './ogg-pages.js';
 import { DecodeError, type Decoder } from './pcm-source.js';
 
 interface PacketCodec {
@@ -106,55 +109,90 @@ async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
   };
 }
 
+/** A link of the file as the output timeline places it. */
+interface LinkSpan {
+  link: OggLink;
+  /** Output frame of the link's first sample. */
+  outStart: number;
+  frames: number;
+}
+
 class OggSource extends BlockPcmSource {
-  private pos: number;
-  /** Output frame where the next page's samples begin, when known (unknown right after a restart mid-stream). */
-  private prevEnd: number | null;
+  /** Index in `spans` of the link whose decoder is open. */
+  private current = -1;
+  private codec: PacketCodec | null = null;
+  /** The open link's decoder has had no packet since it was built. */
+  private fresh = false;
+  private packets = new PacketAssembler(-1);
+  /** Offset of the open link's first audio page (after its headers). */
+  private audioStart = 0;
+  private pos = 0;
+  /** Link-relative frame where the next page's samples begin, when known (unknown after a restart mid-link). */
+  private prevEnd: number | null = 0;
 
   private constructor(
     private readonly fh: FileHandle,
     private readonly reader: PageReader,
-    private readonly packets: PacketAssembler,
-    private readonly codec: PacketCodec,
-    private readonly audioStart: number,
+    private readonly spans: readonly LinkSpan[],
+    private readonly name: 'vorbis' | 'opus',
+    format: LinkFormat,
     totalFrames: number,
-    name: string,
   ) {
-    super({ sampleRate: codec.sampleRate, channels: codec.channels, totalFrames, codec: name, bitsPerSample: null }, 'lossy');
-    this.pos = audioStart;
-    this.prevEnd = -codec.offset;
+    super({ sampleRate: format.sampleRate, channels: format.channels, totalFrames, codec: name, bitsPerSample: null }, 'lossy');
   }
 
   static async open(path: string, name: 'vorbis' | 'opus'): Promise<OggSource> {
     const fh = await open(path, 'r');
     try {
       const size = (await fh.stat()).size;
-      const reader = new PageReader(fh, size);
-      const first = await reader.pageAt(0);
-      if (!first || first.offset !== 0) throw new DecodeError('decode-failed', 'not an Ogg stream');
-      const packets = new PacketAssembler(first.serial);
-      const headers: Uint8Array[] = [];
-      const wanted = name === 'vorbis' ? 3 : 2;
-      let page: OggPage | null = first;
-      let pos = 0;
-      while (headers.length < wanted) {
-        if (!page) throw new DecodeError('decode-failed', `Ogg ${name} headers truncated`);
-        headers.push(...packets.push(page));
-        pos = page.offset + page.size;
-        if (headers.length < wanted) page = await reader.pageAt(pos);
-      }
-      packets.reset();
-      const codec = name === 'vorbis' ? await vorbisCodec(headers) : await opusCodec(headers);
-      if (codec.channels < 1 || codec.channels > 8 || !codec.sampleRate) throw new DecodeError('unsupported-format', `${codec.channels}-channel ${name}`);
-      const total = Math.max(0, (await lastGranule(fh, size, first.serial)) - codec.offset);
-      return new OggSource(fh, reader, packets, codec, pos, total, name);
+      const links = await readOggLinks(fh, size);
+      const formats = links.map((l) => linkFormat(l.idHeader));
+      const problem = chainProblem(formats);
+      if (problem) throw new DecodeError('unsupported-format', problem, true);
+      const format = formats[0]!;
+      if (format.codec !== name) throw new DecodeError('decode-failed', `not an Ogg ${name} stream`);
+      if (format.channels < 1 || format.channels > 8 || !format.sampleRate) throw new DecodeError('unsupported-format', `${format.channels}-channel ${name}`);
+      let total = 0;
+      const spans = links.map((link, i) => {
+        const span = { link, outStart: total, frames: linkFrames(link, formats[i]!) };
+        total += span.frames;
+        return span;
+      });
+      const source = new OggSource(fh, new PageReader(fh, size), spans, name, format, total);
+      await source.enterLink(0);
+      return source;
     } catch (err) {
       await fh.close();
       throw err instanceof DecodeError ? err : new DecodeError('decode-failed', (err as Error).message);
     }
   }
 
-  /** The first page of our stream with a granule at or after `offset` and before `before`. */
+  /** Reads link `i`'s header packets and builds a fresh decoder for it, positioned at its first audio page. */
+  private async enterLink(i: number): Promise<void> {
+    const { link } = this.spans[i]!;
+    const packets = new PacketAssembler(link.serial);
+    const headers: Uint8Array[] = [];
+    const wanted = this.name === 'vorbis' ? 3 : 2;
+    let pos = link.offset;
+    while (headers.length < wanted) {
+      const page = await this.reader.pageAt(pos);
+      if (!page || page.offset >= link.end) throw new DecodeError('decode-failed', `Ogg ${this.name} headers truncated`);
+      headers.push(...packets.push(page));
+      pos = page.offset + page.size;
+    }
+    packets.reset();
+    this.codec?.free();
+    this.codec = null;
+    this.codec = this.name === 'vorbis' ? await vorbisCodec(headers) : await opusCodec(headers);
+    this.current = i;
+    this.fresh = true;
+    this.packets = packets;
+    this.audioStart = pos;
+    this.pos = pos;
+    this.prevEnd = -this.codec.offset;
+  }
+
+  /** The first page of the open link's stream with a granule at or after `offset` and before `before`. */
   private async granulePage(offset: number, before: number): Promise<OggPage | null> {
     for (let at = offset; at < before; ) {
       const page = await this.reader.pageAt(at);
@@ -166,24 +204,30 @@ class OggSource extends BlockPcmSource {
   }
 
   protected async restartAt(frame: number): Promise<void> {
-    let best = await this.lastPageUpTo(frame + this.codec.offset - this.codec.preroll);
+    let i = this.spans.length - 1;
+    while (i > 0 && this.spans[i]!.outStart > frame) i--;
+    if (i !== this.current) await this.enterLink(i);
+    const span = this.spans[i]!;
+    const codec = this.codec!;
+    let best = await this.lastPageUpTo(frame - span.outStart + codec.offset - codec.preroll);
     // Decoding restarts on the page after `best` and places it by its granule, which on the last page is cut to
     // the stream's length; so that page is never the first decoded: restart one granule page earlier.
     while (best) {
-      const next = await this.granulePage(best.offset + best.size, this.reader.size);
+      const next = await this.granulePage(best.offset + best.size, span.link.end);
       if (!next?.eos) break;
       best = await this.lastPageUpTo(best.granule - 1);
     }
     this.pos = best ? best.offset + best.size : this.audioStart;
-    this.prevEnd = best ? null : -this.codec.offset;
+    this.prevEnd = best ? null : -codec.offset;
     this.packets.reset();
-    await this.codec.reset(best === null);
+    // A decoder built for this link and not yet fed is already what a restart at the link's start needs.
+    if (!(this.fresh && best === null)) await codec.reset(best === null);
   }
 
-  /** The last page of our stream whose granule is at most `goal`, by bisection then a short walk; null if none. */
+  /** The last page of the open link's stream whose granule is at most `goal`, by bisection then a short walk. */
   private async lastPageUpTo(goal: number): Promise<OggPage | null> {
     let lo = this.audioStart;
-    let hi = this.reader.size;
+    let hi = this.spans[this.current]!.link.end;
     let best: OggPage | null = null;
     while (hi - lo > 64 * 1024) {
       const mid = Math.floor((lo + hi) / 2);
@@ -203,27 +247,35 @@ class OggSource extends BlockPcmSource {
     for (;;) {
       const page = await this.reader.pageAt(this.pos);
       if (!page) return null;
+      const following = this.spans[this.current + 1];
+      if (following && page.offset >= following.link.offset) {
+        // The next link: its own decoder, its samples placed right after this link's last one (gapless).
+        await this.enterLink(this.current + 1);
+        continue;
+      }
       this.pos = page.offset + page.size;
       const packets = this.packets.push(page);
       if (packets.length === 0) continue;
-      const r = await this.codec.decode(packets);
-      const end = page.granule >= 0 ? page.granule - this.codec.offset : null;
+      const codec = this.codec!;
+      const r = await codec.decode(packets);
+      this.fresh = false;
+      const end = page.granule >= 0 ? page.granule - codec.offset : null;
       let frames = r.samplesDecoded;
       const start = this.prevEnd ?? (end ?? 0) - frames;
       if (end !== null && start + frames > end) frames = Math.max(0, end - start); // the last page's padding
       this.prevEnd = end ?? start + frames;
       if (frames === 0) continue;
-      return { start, frames, channelData: this.reorder(r.channelData) };
+      return { start: this.spans[this.current]!.outStart + start, frames, channelData: this.reorder(r.channelData) };
     }
   }
 
   private reorder(channels: Float32Array[]): Float32Array[] {
-    const map = this.codec.vorbisOrder ? VORBIS_TO_WAV[channels.length] : undefined;
+    const map = this.codec!.vorbisOrder ? VORBIS_TO_WAV[channels.length] : undefined;
     return map ? map.map((c) => channels[c]!) : channels;
   }
 
   protected async release(): Promise<void> {
-    this.codec.free();
+    this.codec?.free();
     await this.fh.close();
   }
 }

@@ -37,6 +37,8 @@ export class DecodeError extends Error {
   constructor(
     readonly code: 'unsupported-format' | 'decode-failed',
     message: string,
+    /** The file itself is the obstacle, not this decoder's reach: ffmpeg is not asked to try instead. */
+    readonly final = false,
   ) {
     super(message);
     this.name = 'DecodeError';

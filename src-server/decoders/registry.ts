@@ -52,7 +52,7 @@ export async function openPcmSource(path: string): Promise<PcmSource> {
   try {
     return await decoder.open(path);
   } catch (err) {
-    const unsupported = err instanceof DecodeError && err.code === 'unsupported-format';
+    const unsupported = err instanceof DecodeError && err.code === 'unsupported-format' && !err.final;
     if (unsupported && decoder !== ffmpegDecoder && ffmpegDecoder.sniff(head) && hasFfmpeg()) return ffmpegDecoder.open(path);
     throw err;
   }

@@ -5,6 +5,12 @@ import { parseAddress } from '../../src-shared/ipc/validate.js';
 import { errorText, keychainNotice, t } from '../i18n.js';
 import { useApp } from './app-context.js';
 
+/** Where to read how to set up a keychain; the shell opens only these hosts in the system browser. */
+const KEYCHAIN_HELP = [
+  ['GNOME Keyring', 'https://wiki.gnome.org/Projects/GnomeKeyring'],
+  ['KWallet', 'https://userbase.kde.org/KDE_Wallet_Manager'],
+] as const;
+
 /** Address, user and password; errors said in words, next to the form. */
 export function ConnectScreen() {
   const { connection } = useApp();
@@ -51,7 +57,13 @@ export function ConnectScreen() {
         </label>
         {notice && (
           <p className="notice keychain-notice" role="note">
-            {notice}
+            {notice}{' '}
+            {KEYCHAIN_HELP.map(([name, href], i) => (
+              <span key={href}>
+                {i > 0 && ' · '}
+                <a href={href} target="_blank" rel="noreferrer">{name}</a>
+              </span>
+            ))}
           </p>
         )}
         {(addressError || error) && (

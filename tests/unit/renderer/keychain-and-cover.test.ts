@@ -42,6 +42,8 @@ describe('the connect screen and the keychain', () => {
     assert.match(none, /GNOME Keyring or KWallet/);
     const plain = await connectScreenWith({ available: false, reason: 'plain-text-backend' });
     assert.match(plain, /in effect in plain text/);
+    const links = [...plain.matchAll(/href="([^"]+)"/g)].map((m) => new URL(m[1]!));
+    assert.deepEqual(links.map((u) => `${u.protocol}//${u.hostname}`), ['https://wiki.gnome.org', 'https://userbase.kde.org'], 'help pages the shell lets open');
     assert.match(plain, /GNOME Keyring or KWallet/);
   });
 

@@ -21,8 +21,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [noNode, noElectron, noReact,
           folder('src-server', 'src-shared imports only src-shared'),
+          folder('src-codecs', 'src-shared imports only src-shared'),
           folder('src-main', 'src-shared imports only src-shared'),
           folder('src-renderer', 'src-shared imports only src-shared')],
+      }],
+    },
+  },
+  {
+    files: ['src-codecs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [noElectron, noReact,
+          folder('src-server', 'the codecs serve the server and the clients alike: they import src-shared only'),
+          folder('src-main', 'the codecs serve the server and the clients alike: they import src-shared only'),
+          folder('src-renderer', 'the codecs serve the server and the clients alike: they import src-shared only')],
       }],
     },
   },
@@ -31,8 +43,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [noElectron, noReact,
-          folder('src-main', 'the server is plain Node and imports src-shared only'),
-          folder('src-renderer', 'the server is plain Node and imports src-shared only')],
+          folder('src-main', 'the server is plain Node and imports src-shared and src-codecs only'),
+          folder('src-renderer', 'the server is plain Node and imports src-shared and src-codecs only')],
       }],
     },
   },
@@ -63,6 +75,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [noNode, noElectron,
           folder('src-server', 'the renderer is a sandboxed page: src-shared and browser APIs only'),
+          folder('src-codecs', 'the renderer is a sandboxed page: src-shared and browser APIs only'),
           folder('src-main', 'the renderer reaches main through the preload API only')],
       }],
     },

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { openPcmSource } from '../src-server/decoders/registry.js';
+import { openPcmSource } from '../src-codecs/registry.js';
 
 export interface DecodeBenchOptions {
   /** Length of the generated files, in minutes (default 60). */

@@ -8,9 +8,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseFromTokenizer, selectCover, type IAudioMetadata } from 'music-metadata';
 import { EndOfStreamError, FileTokenizer, type IReadChunkOptions } from 'strtok3';
-import { hasFfmpeg } from '../decoders/ffmpeg.js';
-import { id3v2Size } from '../decoders/mpeg-frames.js';
-import { decoderFor, SNIFF_BYTES } from '../decoders/registry.js';
+import { hasFfmpeg } from '../../src-codecs/ffmpeg.js';
+import { id3v2Size } from '../../src-codecs/mpeg-frames.js';
+import { decoderFor, SNIFF_BYTES } from '../../src-codecs/registry.js';
 import type { TrackInfo } from '../../src-shared/protocol/index.js';
 import type { Artwork } from './library.js';
 

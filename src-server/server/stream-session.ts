@@ -10,7 +10,7 @@ import {
   type PlayReply,
   type StreamFormat,
 } from '../../src-shared/protocol/index.js';
-import type { PcmSource } from '../decoders/pcm-source.js';
+import type { PcmSource } from '../../src-codecs/pcm-source.js';
 
 /** What a stream needs from its connection: a way to write and to know whether the socket wants a pause. */
 export interface StreamSink {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { roundHalfEven } from '../../../src-server/decoders/block-source.js';
-import { openPcmSource } from '../../../src-server/decoders/registry.js';
+import { roundHalfEven } from '../../../src-codecs/block-source.js';
+import { openPcmSource } from '../../../src-codecs/registry.js';
 import { AUDIO, decodeAll } from '../../fixtures/fixtures.js';
 
 test('rounding is to nearest, ties to even, as lrintf', () => {

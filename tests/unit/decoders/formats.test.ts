@@ -5,8 +5,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { DecodeError } from '../../../src-server/decoders/pcm-source.js';
-import { decoderFor, openPcmSource, readHead } from '../../../src-server/decoders/registry.js';
+import { DecodeError } from '../../../src-codecs/pcm-source.js';
+import { decoderFor, openPcmSource, readHead } from '../../../src-codecs/registry.js';
 import { AUDIO, decodeAll, hasFfmpeg, readFrames, REFS } from '../../fixtures/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atp-formats-'));
@@ -42,7 +42,7 @@ test('AAC in MP4 plays through ffmpeg, bit-exact to ffmpeg, and seeks', { skip: 
 });
 
 test('without ffmpeg, an AAC file is refused as an unsupported format', () => {
-  const script = `import { openPcmSource } from './src-server/decoders/registry.ts';
+  const script = `import { openPcmSource } from './src-codecs/registry.ts';
     openPcmSource(${JSON.stringify(join(AUDIO, 'aac-stereo-44k.m4a'))}).then(() => console.log('opened'), (e) => console.log(e.code + ': ' + e.message));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, PATH: '/nonexistent' }, encoding: 'utf8' });
   assert.match(r.stdout, /^unsupported-format: unsupported format/);

@@ -9,9 +9,9 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { linkFormat, linkFrames, readOggLinks } from '../../../src-server/decoders/ogg-links.js';
-import { DecodeError } from '../../../src-server/decoders/pcm-source.js';
-import { openPcmSource } from '../../../src-server/decoders/registry.js';
+import { linkFormat, linkFrames, readOggLinks } from '../../../src-codecs/ogg-links.js';
+import { DecodeError } from '../../../src-codecs/pcm-source.js';
+import { openPcmSource } from '../../../src-codecs/registry.js';
 import { AUDIO, compare, decodeAll, readFrames, REFS } from '../../fixtures/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atp-ogg-chain-'));

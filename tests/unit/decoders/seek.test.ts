@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openPcmSource } from '../../../src-server/decoders/registry.js';
+import { openPcmSource } from '../../../src-codecs/registry.js';
 import { AUDIO, compare, decodeAll, fixtures, readFrames } from '../../fixtures/fixtures.js';
 
 const SPAN = 2000;

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileBlockCache } from '../../../src-server/io/file-blocks.js';
+import { FileBlockCache } from '../../../src-codecs/file-blocks.js';
 
 function fileOf(bytes: number, fill = (i: number) => i & 0xff): string {
   const path = join(mkdtempSync(join(tmpdir(), 'atp-blocks-')), 'f.bin');

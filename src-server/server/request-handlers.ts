@@ -16,8 +16,8 @@ import {
   type Frame,
 } from '../../src-shared/protocol/index.js';
 import { realpath } from 'node:fs/promises';
-import { openPcmSource } from '../decoders/registry.js';
-import { DecodeError } from '../decoders/pcm-source.js';
+import { openPcmSource } from '../../src-codecs/registry.js';
+import { DecodeError } from '../../src-codecs/pcm-source.js';
 import type { Library } from '../library/library.js';
 import { isInside } from '../library/walk.js';
 import type { Logger } from '../log.js';

@@ -97,31 +97,37 @@ export abstract class BlockPcmSource implements PcmSource {
     return written;
   }
 
-  /** Converts frames [from, from + n) of a block to s16, interleaved into `pcm` from index `at`. */
   private copy(b: DecodedBlock, from: number, n: number, pcm: Int16Array, at: number): void {
-    const channels = this.format.channels;
-    if (channels === 2 && b.channelData.length === 2) {
-      // Stereo, nearly every track: both channels in one pass, writing the output in order.
-      const [l, r] = b.channelData as [Float32Array, Float32Array];
-      if (this.quantize === 'lossy') stereoFloatToS16(l, r, from, from + n, pcm, at);
-      else if (this.quantize >= 16) stereoIntegerToS16(l, r, from, from + n, pcm, at, this.quantize);
-      else {
-        integerToS16(l, from, from + n, pcm, at, 2, this.quantize);
-        integerToS16(r, from, from + n, pcm, at + 1, 2, this.quantize);
-      }
-      return;
-    }
-    for (let c = 0; c < channels; c++) {
-      // A decoder that returns fewer channels than announced (mono upmix never happens here) repeats the last one.
-      const src = b.channelData[Math.min(c, b.channelData.length - 1)]!;
-      if (this.quantize === 'lossy') floatToS16(src, from, from + n, pcm, at + c, channels);
-      else integerToS16(src, from, from + n, pcm, at + c, channels, this.quantize);
-    }
+    blockToS16(b, from, n, pcm, at, this.format.channels, this.quantize);
   }
 
   async close(): Promise<void> {
     this.block = null;
     await this.release();
+  }
+}
+
+/**
+ * Converts frames [from, from + n) of a block to s16, interleaved into `pcm` from index `at`: the one conversion of
+ * the server's sources and of clients that decode an `original` stream, so both give the same samples.
+ */
+export function blockToS16(b: DecodedBlock, from: number, n: number, pcm: Int16Array, at: number, channels: number, quantize: Quantize): void {
+  if (channels === 2 && b.channelData.length === 2) {
+    // Stereo, nearly every track: both channels in one pass, writing the output in order.
+    const [l, r] = b.channelData as [Float32Array, Float32Array];
+    if (quantize === 'lossy') stereoFloatToS16(l, r, from, from + n, pcm, at);
+    else if (quantize >= 16) stereoIntegerToS16(l, r, from, from + n, pcm, at, quantize);
+    else {
+      integerToS16(l, from, from + n, pcm, at, 2, quantize);
+      integerToS16(r, from, from + n, pcm, at + 1, 2, quantize);
+    }
+    return;
+  }
+  for (let c = 0; c < channels; c++) {
+    // A decoder that returns fewer channels than announced (mono upmix never happens here) repeats the last one.
+    const src = b.channelData[Math.min(c, b.channelData.length - 1)]!;
+    if (quantize === 'lossy') floatToS16(src, from, from + n, pcm, at + c, channels);
+    else integerToS16(src, from, from + n, pcm, at + c, channels, quantize);
   }
 }
 

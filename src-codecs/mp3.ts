@@ -20,6 +20,26 @@ const SYNTH_CYCLE_FRAMES = 8;
 /** Frame bytes read from disk at once. */
 const READ_AHEAD = 64 * 1024;
 
+/** Decoded samples before output frame 0: the LAME tag's encoder delay and the decoder's own; 0 without a LAME tag. */
+export function mpegSkip(index: MpegIndex): number {
+  return index.gapless.delay !== null ? index.gapless.delay + DECODER_DELAY : 0;
+}
+
+/**
+ * The index of the frame where decoding restarts so that the samples from output frame `frame` on equal a full
+ * decode's: the bit reservoir's bytes and two frames before the target's frame, rounded down to a multiple of 8.
+ */
+export function mpegRestartFrame(index: MpegIndex, frame: number): number {
+  const spf = index.first.samplesPerFrame;
+  const target = Math.min(Math.floor((frame + mpegSkip(index)) / spf), index.offsets.length);
+  let start = target;
+  let bytes = 0;
+  while (start > 0 && bytes < RESERVOIR_BYTES) bytes += index.lengths[--start]!;
+  // mpg123's synthesis window rotates through 16 slots, advancing per subband block; restarting on a multiple of
+  // 8 frames puts it in the slot a full decode has there, so the float sums (and thus the output) are identical.
+  return Math.max(0, Math.floor((start - EXTRA_PREROLL_FRAMES) / SYNTH_CYCLE_FRAMES) * SYNTH_CYCLE_FRAMES);
+}
+
 class Mp3Source extends BlockPcmSource {
   private decoder = new MPEGDecoder({ enableGapless: false });
   private next = 0;
@@ -35,7 +55,7 @@ class Mp3Source extends BlockPcmSource {
   ) {
     const { first, offsets, gapless } = index;
     const spf = first.samplesPerFrame;
-    const skip = gapless.delay !== null ? gapless.delay + DECODER_DELAY : 0;
+    const skip = mpegSkip(index);
     super(
       {
         sampleRate: first.sampleRate,
@@ -64,13 +84,7 @@ class Mp3Source extends BlockPcmSource {
   }
 
   protected async restartAt(frame: number): Promise<void> {
-    const target = Math.min(Math.floor((frame + this.skip) / this.spf), this.index.offsets.length);
-    let start = target;
-    let bytes = 0;
-    while (start > 0 && bytes < RESERVOIR_BYTES) bytes += this.index.lengths[--start]!;
-    // mpg123's synthesis window rotates through 16 slots, advancing per subband block; restarting on a multiple of
-    // 8 frames puts it in the slot a full decode has there, so the float sums (and thus the output) are identical.
-    this.next = Math.max(0, Math.floor((start - EXTRA_PREROLL_FRAMES) / SYNTH_CYCLE_FRAMES) * SYNTH_CYCLE_FRAMES);
+    this.next = mpegRestartFrame(this.index, frame);
     await this.decoder.reset();
   }
 

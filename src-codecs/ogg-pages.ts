@@ -138,3 +138,50 @@ export class PacketAssembler {
     return out;
   }
 }
+
+/** The first page of stream `serial` with a granule at or after `offset` and before `before`. */
+async function granulePage(reader: PageReader, serial: number, offset: number, before: number): Promise<OggPage | null> {
+  for (let at = offset; at < before; ) {
+    const page = await reader.pageAt(at);
+    if (!page || page.offset >= before) return null;
+    if (page.serial === serial && page.granule >= 0) return page;
+    at = page.offset + page.size;
+  }
+  return null;
+}
+
+/** The last page of stream `serial` in [from, end) whose granule is at most `goal`, by bisection then a short walk. */
+async function lastPageUpTo(reader: PageReader, serial: number, from: number, end: number, goal: number): Promise<OggPage | null> {
+  let lo = from;
+  let hi = end;
+  let best: OggPage | null = null;
+  while (hi - lo > 64 * 1024) {
+    const mid = Math.floor((lo + hi) / 2);
+    const page = await granulePage(reader, serial, mid, hi);
+    if (page && page.granule <= goal) {
+      best = page;
+      lo = page.offset + page.size;
+    } else hi = mid;
+  }
+  for (let page = await granulePage(reader, serial, lo, hi); page && page.granule <= goal; page = await granulePage(reader, serial, page.offset + page.size, hi)) {
+    best = page;
+  }
+  return best;
+}
+
+/**
+ * Where decoding restarts so that samples from granule `goal` on are settled: the offset of the page after the last
+ * one whose granule is at most `goal`, or null when that is the stream's first audio page (at `audioStart`; samples
+ * are then counted from its start). The decoding source and the server's `original` streams both restart here.
+ */
+export async function oggRestartOffset(reader: PageReader, serial: number, audioStart: number, end: number, goal: number): Promise<number | null> {
+  let best = await lastPageUpTo(reader, serial, audioStart, end, goal);
+  // Decoding restarts on the page after `best` and places it by its granule, which on the last page is cut to
+  // the stream's length; so that page is never the first decoded: restart one granule page earlier.
+  while (best) {
+    const next = await granulePage(reader, serial, best.offset + best.size, end);
+    if (!next?.eos) break;
+    best = await lastPageUpTo(reader, serial, audioStart, end, best.granule - 1);
+  }
+  return best ? best.offset + best.size : null;
+}

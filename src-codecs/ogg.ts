@@ -13,10 +13,10 @@ import { codecFrames, data, header, vorbisSetup } from 'codec-parser';
 import { OpusDecoder } from 'opus-decoder';
 import { BlockPcmSource, type DecodedBlock } from './block-source.js';
 import { chainProblem, linkFormat, linkFrames, readOggLinks, type LinkFormat, type OggLink } from './ogg-links.js';
-import { PacketAssembler, PageReader, type OggPage } from './ogg-pages.js';
+import { oggRestartOffset, PacketAssembler, PageReader } from './ogg-pages.js';
 import { DecodeError, type Decoder } from './pcm-source.js';
 
-interface PacketCodec {
+export interface PacketCodec {
   sampleRate: number;
   channels: number;
   /** Granule units before output frame 0 (Opus pre-skip). */
@@ -32,7 +32,7 @@ interface PacketCodec {
 }
 
 /** For each WAV channel position, the Vorbis-order channel that goes there (3 to 8 channels). */
-const VORBIS_TO_WAV: Record<number, number[]> = {
+export const VORBIS_TO_WAV: Record<number, number[]> = {
   3: [0, 2, 1],
   5: [0, 2, 1, 3, 4],
   6: [0, 2, 1, 5, 3, 4],
@@ -40,7 +40,7 @@ const VORBIS_TO_WAV: Record<number, number[]> = {
   8: [0, 2, 1, 7, 5, 6, 3, 4],
 };
 
-async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
+export async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
   const id = headers[0]!;
   const v = new DataView(id.buffer, id.byteOffset, id.byteLength);
   const decoder = new OggVorbisDecoder();
@@ -78,7 +78,7 @@ async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
   };
 }
 
-async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
+export async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
   const h = headers[0]!;
   const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
   const channels = h[9]!;
@@ -192,55 +192,18 @@ class OggSource extends BlockPcmSource {
     this.prevEnd = -this.codec.offset;
   }
 
-  /** The first page of the open link's stream with a granule at or after `offset` and before `before`. */
-  private async granulePage(offset: number, before: number): Promise<OggPage | null> {
-    for (let at = offset; at < before; ) {
-      const page = await this.reader.pageAt(at);
-      if (!page || page.offset >= before) return null;
-      if (page.serial === this.packets.serial && page.granule >= 0) return page;
-      at = page.offset + page.size;
-    }
-    return null;
-  }
-
   protected async restartAt(frame: number): Promise<void> {
     let i = this.spans.length - 1;
     while (i > 0 && this.spans[i]!.outStart > frame) i--;
     if (i !== this.current) await this.enterLink(i);
     const span = this.spans[i]!;
     const codec = this.codec!;
-    let best = await this.lastPageUpTo(frame - span.outStart + codec.offset - codec.preroll);
-    // Decoding restarts on the page after `best` and places it by its granule, which on the last page is cut to
-    // the stream's length; so that page is never the first decoded: restart one granule page earlier.
-    while (best) {
-      const next = await this.granulePage(best.offset + best.size, span.link.end);
-      if (!next?.eos) break;
-      best = await this.lastPageUpTo(best.granule - 1);
-    }
-    this.pos = best ? best.offset + best.size : this.audioStart;
-    this.prevEnd = best ? null : -codec.offset;
+    const from = await oggRestartOffset(this.reader, this.packets.serial, this.audioStart, span.link.end, frame - span.outStart + codec.offset - codec.preroll);
+    this.pos = from ?? this.audioStart;
+    this.prevEnd = from !== null ? null : -codec.offset;
     this.packets.reset();
     // A decoder built for this link and not yet fed is already what a restart at the link's start needs.
-    if (!(this.fresh && best === null)) await codec.reset(best === null);
-  }
-
-  /** The last page of the open link's stream whose granule is at most `goal`, by bisection then a short walk. */
-  private async lastPageUpTo(goal: number): Promise<OggPage | null> {
-    let lo = this.audioStart;
-    let hi = this.spans[this.current]!.link.end;
-    let best: OggPage | null = null;
-    while (hi - lo > 64 * 1024) {
-      const mid = Math.floor((lo + hi) / 2);
-      const page = await this.granulePage(mid, hi);
-      if (page && page.granule <= goal) {
-        best = page;
-        lo = page.offset + page.size;
-      } else hi = mid;
-    }
-    for (let page = await this.granulePage(lo, hi); page && page.granule <= goal; page = await this.granulePage(page.offset + page.size, hi)) {
-      best = page;
-    }
-    return best;
+    if (!(this.fresh && from === null)) await codec.reset(from === null);
   }
 
   protected async nextBlock(): Promise<DecodedBlock | null> {

@@ -64,7 +64,7 @@ export class StringPool {
  * `e` carries (an older index file's absPath, for one) is left behind.
  */
 export function compactEntry(e: LibraryEntry, pool: StringPool): LibraryEntry {
-  // Every entry has every key (reason may be undefined), so all share one hidden class and stay compact.
+  // Every entry has every key (reason and warning may be undefined), so all share one hidden class and stay compact.
   return {
     id: e.id,
     path: e.path,
@@ -83,6 +83,7 @@ export function compactEntry(e: LibraryEntry, pool: StringPool): LibraryEntry {
     bitsPerSample: e.bitsPerSample,
     playable: e.playable,
     reason: pool.intern(e.reason),
+    warning: e.warning,
     embeddedArt: e.embeddedArt,
     size: e.size,
     mtimeMs: e.mtimeMs,
@@ -100,6 +101,18 @@ function foldCached(s: string | null, cache: Map<string, string>): string {
     cache.set(s, f);
   }
   return f;
+}
+
+/**
+ * The folded folders and file name (without its extension) of a track, so that words of its name find it whatever
+ * its tags say. The name is left out when it is the title already (an untagged file's title is its name).
+ */
+function pathWords(path: string, foldedTitle: string, cache: Map<string, string>): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  const name = fold(path.slice(slash + 1, dot > slash + 1 ? dot : path.length));
+  const folders = slash < 0 ? '' : foldCached(path.slice(0, slash), cache);
+  return name === foldedTitle ? folders : `${folders}/${name}`;
 }
 
 /** Sorts unique values by their folded form and gives each track its value's rank; null ranks first or last. */
@@ -129,8 +142,8 @@ const TRACK_SEP = '\0';
 export class Catalog {
   private readonly byId = new Map<string, number>();
   /**
-   * The folded title, artist, album and album artist of every track, in entry order: one string that a search
-   * scans with indexOf, jumping from match to match, instead of testing 100,000 small strings one by one.
+   * The folded title, artist, album, album artist, folders and file name of every track, in entry order: one string
+   * that a search scans with indexOf, jumping from match to match, instead of testing 100,000 small strings one by one.
    */
   private readonly text: string;
   /** Where each entry's part of `text` begins; starts[n] is text.length. */
@@ -145,7 +158,8 @@ export class Catalog {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       this.byId.set(e.id, i);
-      const part = `${fold(e.title)}\n${foldCached(e.artist, cache)}\n${foldCached(e.album, cache)}\n${foldCached(e.albumArtist, cache)}`;
+      const title = fold(e.title);
+      const part = `${title}\n${foldCached(e.artist, cache)}\n${foldCached(e.album, cache)}\n${foldCached(e.albumArtist, cache)}\n${pathWords(e.path, title, cache)}`;
       parts[i] = part;
       this.starts[i] = at;
       at += part.length + TRACK_SEP.length;
@@ -286,5 +300,6 @@ export function publicInfo(e: LibraryEntry): TrackInfo {
     artwork: e.embeddedArt || e.folderArt !== null,
   };
   if (e.reason !== undefined) info.reason = e.reason;
+  if (e.warning !== undefined) info.warning = e.warning;
   return info;
 }

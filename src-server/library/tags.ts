@@ -1,8 +1,8 @@
 /**
  * What the library knows of one file without decoding it: the codec from the file's content (our decoders' sniff),
  * then tags and stream facts from music-metadata, whose parser is chosen by that codec rather than by the extension
- * (a FLAC renamed .mp3 is read as FLAC). Exact lengths come from the decoder when a stream is set up; the listing's
- * duration is music-metadata's.
+ * (a FLAC renamed .mp3 is read as FLAC). The listing's duration is music-metadata's, except where the stream's own
+ * framing says what the decoder will stream (stream-facts.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -13,6 +13,8 @@ import { id3v2Size } from '../../src-codecs/mpeg-frames.js';
 import { decoderFor, SNIFF_BYTES } from '../../src-codecs/registry.js';
 import type { TrackInfo } from '../../src-shared/protocol/index.js';
 import type { Artwork } from './library.js';
+import { streamFacts, type StreamFacts } from './stream-facts.js';
+import { mayHoldMisreadUtf8, utf8IfValid } from './tag-text.js';
 
 /** A track's listing fields, as kept in the index file: what clients see, less what the catalog derives. */
 export type TrackFields = Omit<TrackInfo, 'id' | 'path' | 'artwork'> & {
@@ -70,7 +72,7 @@ class HeadTokenizer extends FileTokenizer {
 }
 
 /** The bytes after any ID3v2 tags (as the decoders' readHead gives them), from the head when it holds them. */
-async function contentStart(fh: FileHandle, head: Uint8Array, size: number): Promise<Uint8Array> {
+async function contentStart(fh: FileHandle, head: Uint8Array, size: number): Promise<{ at: number; bytes: Uint8Array }> {
   let at = 0;
   let bytes = head.subarray(0, SNIFF_BYTES);
   for (let tags = 0; tags < 4; tags++) {
@@ -83,7 +85,7 @@ async function contentStart(fh: FileHandle, head: Uint8Array, size: number): Pro
       bytes = b.subarray(0, (await fh.read(b, 0, SNIFF_BYTES, at)).bytesRead);
     }
   }
-  return bytes;
+  return { at, bytes };
 }
 
 function parseOptions(codec: string, covers: boolean) {
@@ -91,7 +93,7 @@ function parseOptions(codec: string, covers: boolean) {
   return { duration: codec !== 'mp3', skipCovers: !covers };
 }
 
-function text(v: string | string[] | undefined | null): string | null {
+function joined(v: string | string[] | undefined | null): string | null {
   const s = Array.isArray(v) ? v.filter(Boolean).join(', ') : v;
   const t = s?.replace(/\0/g, '').trim();
   return t ? t : null;
@@ -126,10 +128,12 @@ export async function describeFile(abs: string, size: number): Promise<TrackFiel
   const buffer = spareHeads.pop() ?? new Uint8Array(HEAD_BYTES);
   try {
     let head: Uint8Array;
+    let content;
     let decoder;
     try {
       head = buffer.subarray(0, (await fh.read(buffer, 0, Math.min(HEAD_BYTES, size), 0)).bytesRead);
-      decoder = decoderFor(await contentStart(fh, head, size));
+      content = await contentStart(fh, head, size);
+      decoder = decoderFor(content.bytes);
     } catch (err) {
       return { ...fallback, reason: `unreadable: ${(err as Error).message}` };
     }
@@ -147,20 +151,32 @@ export async function describeFile(abs: string, size: number): Promise<TrackFiel
     } catch (err) {
       return { ...fallback, codec: decoder.codec, reason: `unreadable tags or stream: ${(err as Error).message}` };
     }
-    return fieldsOf(meta, decoder.codec, fallback.title, playable, reason);
+    // A figure that cannot be had (a read error, a damaged tail) is left to music-metadata: the decoder will say more.
+    const facts = await streamFacts(fh, size, decoder.codec, head, content.at).catch((): StreamFacts => ({}));
+    return fieldsOf(meta, facts, decoder.codec, fallback.title, playable, reason);
   } finally {
     spareHeads.push(buffer);
     await fh.close();
   }
 }
 
-function fieldsOf(meta: IAudioMetadata, sniffed: string, fileTitle: string, playable: boolean, reason: string | undefined): TrackFields {
+function fieldsOf(meta: IAudioMetadata, facts: StreamFacts, sniffed: string, fileTitle: string, playable: boolean, reason: string | undefined): TrackFields {
   const { common: c, format: f } = meta;
   const codec = sniffed === 'ffmpeg' ? (f.codec ?? 'unknown').toLowerCase().replace(/^mpeg-4\//, '') : sniffed;
   if (playable && (!f.sampleRate || !f.numberOfChannels)) {
     playable = false;
     reason = 'no audio stream found';
   }
+  if (playable && facts.unplayable) {
+    playable = false;
+    reason = facts.unplayable;
+  }
+  const repair = mayHoldMisreadUtf8(f.tagTypes);
+  const text = (v: string | string[] | undefined | null) => {
+    const t = joined(v);
+    return t !== null && repair ? utf8IfValid(t) : t;
+  };
+  const duration = f.duration !== undefined && Number.isFinite(f.duration) ? Math.round(f.duration * 1000) : null;
   return {
     title: text(c.title) ?? fileTitle,
     artist: text(c.artist) ?? text(c.artists),
@@ -170,13 +186,14 @@ function fieldsOf(meta: IAudioMetadata, sniffed: string, fileTitle: string, play
     discNo: c.disk.no ?? null,
     year: c.year ?? null,
     genre: text(c.genre),
-    durationMs: f.duration !== undefined && Number.isFinite(f.duration) ? Math.round(f.duration * 1000) : null,
+    durationMs: facts.durationMs ?? duration,
     codec,
-    sampleRate: f.sampleRate ?? null,
+    sampleRate: facts.sampleRate ?? f.sampleRate ?? null,
     channels: f.numberOfChannels ?? null,
     bitsPerSample: MIME[sniffed] && sniffed !== 'pcm' && sniffed !== 'flac' ? null : (f.bitsPerSample ?? null),
     playable,
     ...(reason ? { reason } : {}),
+    ...(playable && facts.warning ? { warning: facts.warning } : {}),
     embeddedArt: (c.picture?.length ?? 0) > 0,
   };
 }
@@ -188,7 +205,7 @@ export async function embeddedArtwork(abs: string): Promise<Artwork | null> {
     const size = (await fh.stat()).size;
     const buffer = new Uint8Array(Math.min(HEAD_BYTES, size));
     const head = buffer.subarray(0, (await fh.read(buffer, 0, buffer.length, 0)).bytesRead);
-    const decoder = decoderFor(await contentStart(fh, head, size));
+    const decoder = decoderFor((await contentStart(fh, head, size)).bytes);
     if (!decoder) return null;
     const meta = await parseFromTokenizer(new HeadTokenizer(fh, head, size, MIME[decoder.codec], abs), parseOptions(decoder.codec, true));
     const pic = selectCover(meta.common.picture);

@@ -65,6 +65,8 @@ export interface TrackInfo {
   playable: boolean;
   /** Why a track cannot be played; present when playable is false. */
   reason?: string;
+  /** Why a playable track does not play as its file announces (it is truncated); for people. */
+  warning?: string;
   artwork: boolean;
 }
 

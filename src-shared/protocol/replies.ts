@@ -62,6 +62,8 @@ export function readTrackInfo(o: JsonObject): TrackInfo {
   };
   const reason = optString(o, 'reason');
   if (reason !== undefined) t.reason = reason;
+  const warning = optString(o, 'warning');
+  if (warning !== undefined) t.warning = warning;
   return t;
 }
 

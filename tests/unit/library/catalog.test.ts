@@ -84,12 +84,24 @@ test('a search needs every word in one track, without regard to case, accents or
 test('compact entries keep every listed field and nothing else, in one shape', () => {
   const pool = new StringPool();
   const a = compactEntry({ ...ENTRIES[0]!, absPath: '/music/a/01.mp3' } as LibraryEntry, pool);
-  const b = compactEntry({ ...ENTRIES[1]!, reason: 'why not' }, pool);
-  assert.deepEqual({ ...a }, { ...ENTRIES[0]!, reason: undefined });
-  assert.equal(b.reason, 'why not');
+  const b = compactEntry({ ...ENTRIES[1]!, reason: 'why not', warning: 'cut short' }, pool);
+  assert.deepEqual({ ...a }, { ...ENTRIES[0]!, reason: undefined, warning: undefined });
+  assert.deepEqual([b.reason, b.warning], ['why not', 'cut short']);
   assert.ok(!('absPath' in a));
   assert.deepEqual(Object.keys(a), Object.keys(b), 'one shape for every entry');
   const catalog = new Catalog([a, b]);
   assert.equal(catalog.get(a.id), a);
   assert.equal(catalog.get('no such id'), undefined);
+});
+
+test('a search finds tracks by the words of their file and folder names, whatever their tags say', () => {
+  const catalog = new Catalog([
+    entry('Live 1999/03 Encore Medley.flac', { title: 'Track 3', artist: 'Band' }),
+    entry('Live 1999/untagged.wav', { title: 'untagged' }),
+    entry('Studio/Fjörd.mp3', { title: 'Fjörd' }),
+  ]);
+  assert.deepEqual(paths(catalog, { query: 'encore medley' }), ['Live 1999/03 Encore Medley.flac']);
+  assert.deepEqual(paths(catalog, { query: 'live 1999' }), ['Live 1999/03 Encore Medley.flac', 'Live 1999/untagged.wav']);
+  assert.deepEqual(paths(catalog, { query: 'fjord studio' }), ['Studio/Fjörd.mp3']);
+  assert.deepEqual(paths(catalog, { query: 'flac' }), [], 'the extension is not a word of the name');
 });

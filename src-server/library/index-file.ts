@@ -11,7 +11,11 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compactEntry, StringPool, type LibraryEntry } from './catalog.js';
 
-const VERSION = 1;
+/**
+ * Raised when the listing fields of some files change meaning, so that an index listing them the old way is read
+ * again once: 2 lists MP3 at its gapless length, Opus at 48 kHz, chained Ogg whole, and truncated FLAC as it plays.
+ */
+const VERSION = 2;
 
 interface IndexFile {
   version: number;

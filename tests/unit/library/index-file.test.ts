@@ -61,3 +61,11 @@ test('a damaged index is not used: the library is scanned again', async () => {
   }
   assert.equal(await loadIndex(join(base, 'no-such-index.json'), root), null);
 });
+
+test('an index of an earlier version is not used, so files whose listing changed meaning are read again', async () => {
+  const { root, index } = await savedLibrary();
+  const text = readFileSync(index, 'utf8');
+  assert.match(text, /^\{"version":2,/);
+  writeFileSync(index, text.replace(/^\{"version":2,/, '{"version":1,'));
+  assert.equal(await loadIndex(index, root), null);
+});

@@ -96,3 +96,21 @@ test('a corrupt middle does not stop the decode or shift time', async () => {
     assert.ok(Math.abs(pcm.length / source.format.channels - source.format.totalFrames) <= 8192, `${name}: ${pcm.length / source.format.channels} of ${source.format.totalFrames}`);
   }
 });
+
+test('a truncated FLAC file plays to where its frames end, and the decoder prints nothing of its own', () => {
+  // The cut frame is never handed to the WebAssembly decoder, whose complaints went to stderr as bare text.
+  const whole = readFileSync(join(AUDIO, 'flac16-stereo-44k.flac'));
+  const path = join(dir, 'cut-quiet.flac');
+  writeFileSync(path, whole.subarray(0, Math.floor(whole.length * 0.6)));
+  const script = `import { openPcmSource } from './src-codecs/registry.ts';
+    const s = await openPcmSource(${JSON.stringify(path)});
+    const buf = new Uint8Array(4096 * 4);
+    let frames = 0;
+    for (let n; (n = await s.read(buf, 0, 4096)) > 0; ) frames += n;
+    await s.close();
+    process.stdout.write(frames + ' of ' + s.format.totalFrames);`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  const [played, total] = r.stdout.split(' of ').map(Number);
+  assert.ok(played! > 0 && played === total, r.stdout);
+});

@@ -95,6 +95,11 @@ export class PageReader {
     readonly size: number,
   ) {}
 
+  /** The whole bytes of the page pageAt() just returned: a view into the reader's window, valid until its next read. */
+  bytesOf(page: OggPage): Uint8Array {
+    return this.buf.subarray(page.offset - this.bufStart, page.offset - this.bufStart + page.size);
+  }
+
   /** The first valid page at or after `offset` (resynchronising over garbage), or null at the end of the file. */
   async pageAt(offset: number): Promise<OggPage | null> {
     for (let at = offset; at < this.size; ) {

@@ -31,6 +31,11 @@ export interface PacketCodec {
   free(): void;
 }
 
+/** Granules before a seek's target where decoding restarts. Vorbis: enough for any block's overlap. */
+export const VORBIS_PREROLL = 16384;
+/** Opus: 80 ms is the specification's minimum; 250 ms lets the decoder's state converge to within a few LSB. */
+export const OPUS_PREROLL = 12000;
+
 /** For each WAV channel position, the Vorbis-order channel that goes there (3 to 8 channels). */
 export const VORBIS_TO_WAV: Record<number, number[]> = {
   3: [0, 2, 1],
@@ -59,7 +64,7 @@ export async function vorbisCodec(headers: Uint8Array[]): Promise<PacketCodec> {
     sampleRate: v.getUint32(12, true),
     channels: id[11]!,
     offset: 0,
-    preroll: 16384,
+    preroll: VORBIS_PREROLL,
     vorbisOrder: true,
     async reset(atStart) {
       // Rebuilding the decoder costs a new WebAssembly instance and the codebooks again: most of a seek's time.
@@ -94,8 +99,7 @@ export async function opusCodec(headers: Uint8Array[]): Promise<PacketCodec> {
     sampleRate: 48000,
     channels,
     offset: v.getUint16(10, true),
-    // 80 ms is the specification's minimum; 250 ms lets the decoder's state converge to within a few LSB.
-    preroll: 12000,
+    preroll: OPUS_PREROLL,
     vorbisOrder: family === 1,
     async reset(atStart) {
       // Mid-stream the pre-roll makes the state converge whatever it was (zeros after a rebuild, or the audio

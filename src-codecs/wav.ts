@@ -7,7 +7,7 @@ const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
-interface WavLayout {
+export interface WavLayout {
   encoding: 'int' | 'float';
   bitsPerSample: number;
   channels: number;
@@ -69,7 +69,7 @@ function checkFormat(f: Omit<WavLayout, 'dataStart' | 'totalFrames'>): void {
 }
 
 /** Converts one sample to s16 the way ffmpeg's swresample does: integers truncate, floats lrintf (ties to even) and clip. */
-function converter(layout: WavLayout): (src: Buffer, i: number) => number {
+export function converter(layout: Pick<WavLayout, 'encoding' | 'bitsPerSample'>): (src: Buffer, i: number) => number {
   if (layout.encoding === 'float') {
     const read = layout.bitsPerSample === 32 ? (s: Buffer, i: number) => s.readFloatLE(i) : (s: Buffer, i: number) => s.readDoubleLE(i);
     return (s, i) => Math.max(-32768, Math.min(32767, roundHalfEven(read(s, i) * 32768)));

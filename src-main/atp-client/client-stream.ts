@@ -13,6 +13,7 @@ import {
   type PauseReply,
   type PlayReply,
   type PlayRequest,
+  type CodecInfo,
   type SetupReply,
   type StreamFormat,
 } from '../../src-shared/protocol/index.js';
@@ -40,6 +41,8 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
   readonly track: string;
   readonly format: StreamFormat;
   readonly checksum: boolean;
+  /** For an `original` stream, what its DATA carries (chunk.pcm then holds the coded units); null for PCM. */
+  readonly codec: CodecInfo | null;
   /** The epoch whose DATA is wanted; 0 while a PLAY is on its way. */
   epoch = 0;
   private open = true;
@@ -53,6 +56,7 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
     this.track = reply.track;
     this.format = reply.format;
     this.checksum = reply.checksum;
+    this.codec = reply.encoding === 'original' ? reply.codec! : null;
   }
 
   async play(req?: PlayRequest): Promise<PlayReply> {

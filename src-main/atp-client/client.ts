@@ -14,6 +14,7 @@ import {
   parseListReply,
   parseLoginReply,
   parseSetupReply,
+  type Encoding,
   type ErrorBody,
   type Frame,
   type ListReply,
@@ -36,6 +37,8 @@ export interface ConnectOptions {
 export interface SetupOptions {
   window: number;
   checksum?: boolean;
+  /** `original` asks for the file's own coded frames; the reply says whether the server sends them. */
+  encoding?: Encoding;
 }
 
 interface Pending {
@@ -136,7 +139,7 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   }
 
   async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
-    const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum });
+    const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum, encoding: options.encoding });
     // Registered as the answer is read, so DATA that follows in the same chunk finds its stream.
     return this.request(request, (f) => {
       if (f.did === 0) throw new AtpError('bad-payload', 'SETUP reply names no stream');

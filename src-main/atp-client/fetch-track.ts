@@ -1,11 +1,14 @@
 import type { AtpClient } from './client.js';
-import type { EndNotice, StreamFormat } from '../../src-shared/protocol/index.js';
+import { openPcmStream } from './decoding-stream.js';
+import type { Encoding, EndNotice, StreamFormat } from '../../src-shared/protocol/index.js';
 
 export interface FetchOptions {
   fromMs?: number;
   /** Bytes of PCM the server may send ahead of what was written (a downloader's large window). */
   window?: number;
   checksum?: boolean;
+  /** `original`: the server sends the file's own frames and they are decoded here (the PCM is the same). */
+  encoding?: Encoding;
   /** Receives PCM in order; resolve when written, which returns the credit (backpressure reaches the server). */
   write(pcm: Uint8Array): Promise<void> | void;
 }
@@ -21,7 +24,7 @@ export interface FetchResult {
 /** Streams one track from a position to its end as fast as the link allows, in order. */
 export async function fetchTrack(client: AtpClient, trackId: string, options: FetchOptions): Promise<FetchResult> {
   const window = options.window ?? 4 * 1024 * 1024;
-  const stream = await client.setup(trackId, { window, checksum: options.checksum });
+  const stream = await openPcmStream(client, trackId, { window, checksum: options.checksum, encoding: options.encoding });
   let frames = 0;
   let expected = -1;
   let writing: Promise<void> = Promise.resolve();

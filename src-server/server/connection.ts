@@ -13,7 +13,8 @@ import {
 import type { Logger } from '../log.js';
 import type { ServerLimitsConfig } from './config.js';
 import type { RequestHandlers } from './request-handlers.js';
-import type { StreamSession, StreamSink } from './stream-session.js';
+import type { PlayerStream } from './original-stream-session.js';
+import type { StreamSink } from './stream-session.js';
 
 const ENCRYPTED_FRAME_REFUSAL =
   'frames are never encrypted one by one: encryption is CONTROL/ENCRYPT, which upgrades the whole connection';
@@ -36,7 +37,7 @@ export interface ConnectionContext {
 export class Connection implements StreamSink {
   uid = 0;
   user: string | null = null;
-  readonly streams = new Map<number, StreamSession>();
+  readonly streams = new Map<number, PlayerStream>();
   readonly remote: string;
   private readonly decoder: FrameDecoder;
   /** Requests and refusals waiting their turn, so every request is answered in the order it was sent. */

@@ -16,6 +16,7 @@ import {
   type Frame,
 } from '../../src-shared/protocol/index.js';
 import { realpath } from 'node:fs/promises';
+import { openCodedSource } from '../../src-codecs/original/coded-source.js';
 import { openPcmSource } from '../../src-codecs/registry.js';
 import { DecodeError } from '../../src-codecs/pcm-source.js';
 import type { Library } from '../library/library.js';
@@ -24,6 +25,7 @@ import type { Logger } from '../log.js';
 import type { Authenticator } from './authenticator.js';
 import { SERVER_NAME, SERVER_VERSION, type ServerLimitsConfig } from './config.js';
 import type { Connection } from './connection.js';
+import { OriginalStreamSession, type PlayerStream } from './original-stream-session.js';
 import { StreamSession } from './stream-session.js';
 
 const FIRST_PAGE = 50;
@@ -94,7 +96,7 @@ export class RequestHandlers {
         user,
         server: { name: SERVER_NAME, version: SERVER_VERSION, protocol: 1 },
         limits: { maxPayload: limits.maxPayload, maxStreams: limits.maxStreamsPerConnection, idleTimeoutMs: limits.idleTimeoutMs },
-        library: this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
+        library: await this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
       }),
     );
   };
@@ -105,13 +107,13 @@ export class RequestHandlers {
     conn.socket.end();
   };
 
-  private readonly list: Handler = (conn, f) => {
-    conn.send(build.listAck(conn.uid, this.ctx.library.list(parseListRequest(f.payload))));
+  private readonly list: Handler = async (conn, f) => {
+    conn.send(build.listAck(conn.uid, await this.ctx.library.list(parseListRequest(f.payload))));
   };
 
   private readonly artwork: Handler = async (conn, f) => {
     const { track } = parseArtworkRequest(f.payload);
-    if (!this.ctx.library.get(track)) throw new AtpError('unknown-track', `no track with id ${track}`);
+    if (!(await this.ctx.library.get(track))) throw new AtpError('unknown-track', `no track with id ${track}`);
     const art = await this.ctx.library.artwork(track);
     if (!art) throw new AtpError('no-artwork', 'this track has no cover art');
     conn.send(build.artworkAck(conn.uid, art.mime, art.image));
@@ -119,7 +121,7 @@ export class RequestHandlers {
 
   private readonly setup: Handler = async (conn, f) => {
     const req = parseSetupRequest(f.payload);
-    const track = this.ctx.library.get(req.track);
+    const track = await this.ctx.library.get(req.track);
     if (!track) throw new AtpError('unknown-track', `no track with id ${req.track}`);
     if (!track.playable) throw new AtpError('unplayable', `this track cannot be played: ${track.reason ?? 'unknown reason'}`);
     if (conn.streams.size >= this.ctx.limits.maxStreamsPerConnection) {
@@ -131,17 +133,21 @@ export class RequestHandlers {
     if (real === null || !isInside(this.ctx.library.root, real)) {
       throw new AtpError('unplayable', 'this track is no longer in the library');
     }
-    let source;
-    try {
-      source = await openPcmSource(real);
-    } catch (err) {
-      if (err instanceof DecodeError) throw new AtpError(err.code === 'unsupported-format' ? 'unsupported-format' : 'decode-failed', err.message);
-      throw new AtpError('decode-failed', `the file could not be opened: ${(err as Error).message}`);
+    const checksum = req.checksum ?? false;
+    // `original` where the file's own frames can be sent; else (ffmpeg's formats, chained Ogg) the stream is PCM.
+    const coded = req.encoding === 'original' ? await opening(() => openCodedSource(real)) : null;
+    if (coded) {
+      const session = new OriginalStreamSession(did, track.id, coded, conn, req.window, checksum);
+      conn.streams.set(did, session);
+      this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id, encoding: 'original', codec: session.codec.name });
+      conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum, encoding: 'original', codec: session.codec }));
+      return;
     }
-    const session = new StreamSession(did, track.id, source, conn, req.window, req.checksum ?? false, this.ctx.limits.framesPerData);
+    const source = await opening(() => openPcmSource(real));
+    const session = new StreamSession(did, track.id, source, conn, req.window, checksum, this.ctx.limits.framesPerData);
     conn.streams.set(did, session);
     this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id });
-    conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum: req.checksum ?? false }));
+    conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum }));
   };
 
   private readonly play: Handler = async (conn, f) => {
@@ -171,7 +177,17 @@ export class RequestHandlers {
   };
 }
 
-function streamOf(conn: Connection, f: Frame): StreamSession {
+/** Opens a track's file, turning what goes wrong into the error SETUP answers with. */
+async function opening<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (err) {
+    if (err instanceof DecodeError) throw new AtpError(err.code === 'unsupported-format' ? 'unsupported-format' : 'decode-failed', err.message);
+    throw new AtpError('decode-failed', `the file could not be opened: ${(err as Error).message}`);
+  }
+}
+
+function streamOf(conn: Connection, f: Frame): PlayerStream {
   const s = conn.streams.get(f.did);
   if (!s) throw new AtpError('unknown-stream', `no stream ${f.did} on this connection`);
   return s;

@@ -51,7 +51,12 @@ export function encodeOriginalData(epoch: number, position: number, units: reado
 /** Reads a DATA payload of an `original` stream; `bare` for codec pcm, whose bytes carry no length prefixes. */
 export function parseOriginalData(payload: Uint8Array | null, bare: boolean): OriginalChunk {
   const { epoch, firstFrame, pcm: body } = parseData(payload);
-  if (bare) return { epoch, position: firstFrame, units: [body], windowBytes: body.length };
+  return { epoch, position: firstFrame, units: readUnits(body, bare), windowBytes: body.length };
+}
+
+/** The units of the bytes after a DATA header. */
+export function readUnits(body: Uint8Array, bare: boolean): Uint8Array[] {
+  if (bare) return [body];
   const units: Uint8Array[] = [];
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let at = 0; at < body.length; ) {
@@ -62,7 +67,7 @@ export function parseOriginalData(payload: Uint8Array | null, bare: boolean): Or
     units.push(body.subarray(start, start + length));
     at = start + length;
   }
-  return { epoch, position: firstFrame, units, windowBytes: body.length };
+  return units;
 }
 
 /** Base64 for codec setup data in JSON, without Node's Buffer (this module also runs in the browser). */

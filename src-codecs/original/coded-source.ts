@@ -1,0 +1,50 @@
+/**
+ * A file read for an `original` stream: its own coded units, from a restart point chosen exactly as the decoding
+ * source chooses it, with what a client needs to decode them (docs/PROTOCOL.md §8.10). Nothing is decoded here,
+ * and no decoder is instantiated: a stream costs file reads and the units' bytes.
+ */
+import type { CodecInfo } from '../../src-shared/protocol/index.js';
+import { DecodeError, type SourceFormat } from '../pcm-source.js';
+import { readHead } from '../registry.js';
+import { openFlacUnits } from './flac-units.js';
+import { openMpegUnits } from './mpeg-units.js';
+import { openOggUnits } from './ogg-units.js';
+import { openWavUnits } from './wav-units.js';
+
+export interface CodedUnit {
+  /** A view into the reader's buffer: valid until the next call. */
+  bytes: Uint8Array;
+  /** The DATA position field when this unit is the first of a payload (§8.10's table). */
+  position: number;
+  /** The output frame after the unit's last sample, once decoded; null when the unit does not say (an Ogg page on which no packet ends). */
+  end: number | null;
+}
+
+export interface CodedSource {
+  readonly format: SourceFormat;
+  readonly codec: CodecInfo;
+  /** Readies the units that let a decoder give exact samples from output frame `frame` on. */
+  restart(frame: number): Promise<void>;
+  /** The next unit, null at the end. For codec pcm, whole sample frames of at most `maxBytes` (at least one frame). */
+  next(maxBytes: number): Promise<CodedUnit | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `path` for an original stream, choosing by content as the decoders do; null when the file's own frames
+ * cannot be sent (formats decoded through ffmpeg, chained Ogg): the stream is then PCM.
+ */
+export async function openCodedSource(path: string): Promise<CodedSource | null> {
+  const head = await readHead(path);
+  const magic = String.fromCharCode(...head.subarray(0, 4));
+  try {
+    if (magic === 'RIFF') return await openWavUnits(path);
+    if (magic === 'fLaC') return await openFlacUnits(path);
+    if (magic === 'OggS') return await openOggUnits(path);
+    return await openMpegUnits(path, head);
+  } catch (err) {
+    // What the decoding source cannot open either is reported when it tries; what only this reader refuses is PCM.
+    if (err instanceof DecodeError && err.code === 'unsupported-format') return null;
+    throw err;
+  }
+}

@@ -19,7 +19,7 @@ export const SETUP_ORIGINAL_REPLY: SetupReply = {
   format: { sampleRate: 44100, channels: 2, sampleFormat: 's16le', bytesPerFrame: 4, totalFrames: 1323000, durationMs: 30000 },
   checksum: false,
   encoding: 'original',
-  codec: { name: 'flac', setup: [STREAMINFO_BASE64], delay: 0, padding: null, maxUnitBytes: 17432 },
+  codec: { name: 'flac', setup: [STREAMINFO_BASE64], delay: 0, padding: null, maxUnitBytes: 18454 },
 };
 /**
  * FLAC frame number 21 (samples 86016…90111) of that stream: header with CRC-8 `a9`, two constant subframes
@@ -71,8 +71,8 @@ export const originalVectors: Vector[] = [
 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 3d
 3d 22 5d 2c 22 64 65 6c 61 79 22 3a 30 2c 22 70
 61 64 64 69 6e 67 22 3a 6e 75 6c 6c 2c 22 6d 61
-78 55 6e 69 74 42 79 74 65 73 22 3a 31 37 34 33
-32 7d 7d`,
+78 55 6e 69 74 42 79 74 65 73 22 3a 31 38 34 35
+34 7d 7d`,
   },
   {
     name: 'data-original',

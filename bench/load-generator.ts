@@ -72,8 +72,10 @@ async function atpListener(target: Extract<GeneratorTarget, { kind: 'atp' }>, in
     const { did, reply } = await wire.setup({ track: track.id, window, ...(pcm ? {} : { encoding: target.encoding }) });
     const format = reply.format as { sampleRate: number; bytesPerFrame: number };
     buffer = pcm ? new PlayoutBuffer(format.sampleRate * format.bytesPerFrame, format.bytesPerFrame) : new PlayoutBuffer(track.bytesPerSecond);
+    // A coded stream never splits a unit: the window must hold the largest, or the stream can stall (PROTOCOL.md 8.10).
+    const maxUnit = (reply.codec as { maxUnitBytes?: number } | undefined)?.maxUnitBytes ?? 0;
     playSentAt = performance.now();
-    await wire.play(did, 0, window);
+    await wire.play(did, 0, Math.max(window, 2 * maxUnit));
     let last = performance.now();
     const open = wire;
     const playing = buffer;

@@ -31,7 +31,7 @@ async function encodingRefused(wire: AtpWire, track: string, encoding: string): 
   try {
     const { reply } = await wire.setup({ track, window: 65536, encoding });
     if (reply.encoding === encoding) return null;
-    return `the server answered SETUP {"encoding":"${encoding}"} without that encoding: the protocol does not have it yet`;
+    return `the server answered SETUP {"encoding":"${encoding}"} with a PCM stream: this server does not send ${encoding} yet`;
   } catch (err) {
     return `the server refused SETUP {"encoding":"${encoding}"}: ${(err as Error).message}`;
   }
@@ -57,7 +57,9 @@ async function atpRun(library: string, label: string, encoding: string, listener
     wire.close();
     if (refused) return skippedRun(label, listeners, refused);
     // An `original` listener plays the file's own bytes at the file's average rate.
-    const rates = tracks.map((t) => ({ id: t.id, bytesPerSecond: (sizes.get(t.path) ?? 0) / (t.durationMs! / 1000) }));
+    const rates = tracks.map((t) => ({ id: t.id, bytesPerSecond: (sizes.get(t.path) ?? NaN) / (t.durationMs! / 1000) }));
+    const unknown = rates.find((r) => !(r.bytesPerSecond > 0));
+    if (unknown) return skippedRun(label, listeners, `no file size for track ${unknown.id}: its listeners would not know their rate`);
     return await measureRun({
       label,
       listeners,

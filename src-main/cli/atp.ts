@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, SORT_KEYS, type LoginRequest, type SortKey } from '../../src-shared/protocol/index.js';
+import { DEFAULT_PORT, ENCODINGS, SORT_KEYS, type Encoding, type LoginRequest, type SortKey } from '../../src-shared/protocol/index.js';
 import { AtpClient } from '../atp-client/client.js';
 import { runFetch } from './fetch-command.js';
 import { CliError, EXIT, UsageError, connectFailure, describeFailure, loginFailure } from './failures.js';
@@ -10,7 +10,7 @@ import { formatTime } from './format-time.js';
 const USAGE = `atp: the ATP command-line client
 
   atp [connection options] list [--query WORDS] [--sort KEY] [--order asc|desc] [--offset N] [--limit N] [--json]
-  atp [connection options] fetch TRACK --out FILE.wav [--from MS] [--checksum]
+  atp [connection options] fetch TRACK --out FILE.wav [--from MS] [--checksum] [--encoding original|pcm]
   atp [connection options] ping
 
 TRACK is a track id, or words that match exactly one track.
@@ -19,7 +19,8 @@ connection options (environment defaults in brackets):
   --port N           [ATP_PORT or ${DEFAULT_PORT}]
   --user NAME        [ATP_USER]
   password: from the environment variable ATP_PASSWORD; a token from ATP_TOKEN
-FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
+--encoding original (the default) has the server send the file's own frames, decoded here to the same PCM;
+pcm has the server decode. FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
 (INIT_CWD) under "npm run atp", else from the current folder.
 exit codes: 0 done, 1 failed (nothing written), 2 wrong command line, 3 the track ended early (FILE.wav holds
 what the server had)
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', short: 'o' },
       from: { type: 'string' },
       checksum: { type: 'boolean', default: false },
+      encoding: { type: 'string', default: 'original' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.order !== undefined && values.order !== 'asc' && values.order !== 'desc') throw new UsageError('--order is asc or desc');
   if (command === 'fetch' && !rest[0]) throw new UsageError('fetch TRACK --out FILE.wav');
   if (command === 'fetch' && !values.out) throw new UsageError('fetch needs --out FILE.wav');
+  if (!ENCODINGS.includes(values.encoding as Encoding)) throw new UsageError(`--encoding is ${ENCODINGS.join(' or ')}`);
   const fromMs = int(values.from, '--from');
   const port = int(values.port, '--port') ?? DEFAULT_PORT;
   if (port < 1 || port > 65535) throw new UsageError(`--port is a number from 1 to 65535, not ${port}`);
@@ -102,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       // Under "npm run atp" the process runs in the repository; INIT_CWD is the folder the user typed the command in.
       const outPath = resolve(process.env.INIT_CWD ?? process.cwd(), values.out!);
-      exitCode = await runFetch(client, { track: rest.join(' '), outPath, outName: values.out!, fromMs, checksum: values.checksum, address });
+      exitCode = await runFetch(client, { track: rest.join(' '), outPath, outName: values.out!, fromMs, checksum: values.checksum, encoding: values.encoding as Encoding, address });
     }
     await client.logout().catch(() => client.close());
   } catch (err) {

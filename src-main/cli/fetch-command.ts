@@ -1,7 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AtpError, type TrackInfo } from '../../src-shared/protocol/index.js';
+import { AtpError, type Encoding, type TrackInfo } from '../../src-shared/protocol/index.js';
 import type { AtpClient } from '../atp-client/client.js';
 import { fetchTrack, wavHeader, type FetchResult } from '../atp-client/fetch-track.js';
 import { CliError, EXIT, UsageError, describeFailure } from './failures.js';
@@ -16,6 +16,8 @@ export interface FetchCommand {
   outName: string;
   fromMs?: number;
   checksum: boolean;
+  /** `original`: the server sends the file's own frames and they are decoded here; the WAV is the same. */
+  encoding: Encoding;
   /** host:port, for messages. */
   address: string;
 }
@@ -110,6 +112,7 @@ export async function runFetch(client: AtpClient, cmd: FetchCommand): Promise<nu
     result = await fetchTrack(client, resolved.id, {
       fromMs: cmd.fromMs,
       checksum: cmd.checksum,
+      encoding: cmd.encoding,
       write: async (pcm) => {
         await file.handle.write(pcm);
       },

@@ -33,9 +33,11 @@ function startGenerator(): Promise<ChildProcess> {
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   child.once('exit', () => process.off('exit', kill));
+  // Ready once it listens for its job: a message sent while it still loads could be lost.
   return new Promise((resolve, reject) => {
-    child.once('spawn', () => resolve(child));
+    child.once('message', () => resolve(child));
     child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`load generator exited with ${code} before it was ready`)));
   });
 }
 
@@ -56,8 +58,7 @@ export async function measureRun(plan: RunPlan): Promise<TargetRun> {
   const count = plan.listeners > ONE_GENERATOR_MAX ? 2 : 1;
   const generators = await Promise.all(Array.from({ length: count }, startGenerator));
   try {
-    // The generators load tsx and the protocol before their first listener; a moment's head start covers it.
-    const startAt = Date.now() + 1500;
+    const startAt = Date.now() + 200;
     const stopAt = startAt + RAMP_MS + plan.seconds * 1000;
     const reports = generators.map(report);
     for (const r of reports) r.catch(() => {}); // awaited below; a generator that dies early must not crash the bench first

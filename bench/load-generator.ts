@@ -153,4 +153,5 @@ if (process.send && process.argv.includes('--load-generator')) {
   process.once('message', (job: GeneratorJob) => {
     void runJob(job).then((report) => process.send!(report, () => process.exit(0)));
   });
+  process.send({ ready: true });
 }

@@ -30,7 +30,7 @@ export interface BenchLibraries {
   remove(): void;
 }
 
-export function makeBenchLibraries(seconds: number): BenchLibraries {
+export function makeBenchLibraries(seconds: number, options: { mixed?: boolean } = {}): BenchLibraries {
   const root = mkdtempSync(join(tmpdir(), 'atp-bench-streams-'));
   // nginx's worker runs as nobody: the folders it serves must be readable by others.
   chmodSync(root, 0o755);
@@ -41,6 +41,10 @@ export function makeBenchLibraries(seconds: number): BenchLibraries {
   );
   const sizes = new Map<string, number>([[WAV_NAME, statSync(join(wavDir, WAV_NAME)).size]]);
   const libs: BenchLibraries = { wavDir, mixedDir: null, sizes, remove: () => rmSync(root, { recursive: true, force: true }) };
+  if (options.mixed === false) {
+    libs.mixedSkipped = 'not asked for';
+    return libs;
+  }
   if (spawnSync('ffmpeg', ['-version']).status !== 0) {
     libs.mixedSkipped = 'ffmpeg is not installed (apt-get install ffmpeg)';
     return libs;

@@ -24,6 +24,8 @@ export interface RunPlan {
   /** The server's pid: it and every process under it are measured. */
   pid: number;
   target: GeneratorTarget;
+  /** Listeners arrive over this span (default RAMP_MS). */
+  rampMs?: number;
   /** PLAY → first DATA (or Range → first byte) times of one more listener seeking under the load. */
   probe(): Promise<number[]>;
 }
@@ -58,18 +60,19 @@ export async function measureRun(plan: RunPlan): Promise<TargetRun> {
   const count = plan.listeners > ONE_GENERATOR_MAX ? 2 : 1;
   const generators = await Promise.all(Array.from({ length: count }, startGenerator));
   try {
+    const rampMs = plan.rampMs ?? RAMP_MS;
     const startAt = Date.now() + 200;
-    const stopAt = startAt + RAMP_MS + plan.seconds * 1000;
+    const stopAt = startAt + rampMs + plan.seconds * 1000;
     const reports = generators.map(report);
     for (const r of reports) r.catch(() => {}); // awaited below; a generator that dies early must not crash the bench first
     generators.forEach((child, k) => {
       const indexes = Array.from({ length: plan.listeners }, (_, i) => i).filter((i) => i % count === k);
-      const job: GeneratorJob = { target: plan.target, indexes, total: plan.listeners, startAt, rampMs: RAMP_MS, stopAt };
+      const job: GeneratorJob = { target: plan.target, indexes, total: plan.listeners, startAt, rampMs, stopAt };
       child.send(job);
     });
     let loadedRssKiB = idleRssKiB;
     const sampler = setInterval(() => (loadedRssKiB = Math.max(loadedRssKiB, treeMemory(processTree(plan.pid)).rssKiB)), SAMPLE_MS);
-    await sleepUntil(startAt + RAMP_MS + SETTLE_MS);
+    await sleepUntil(startAt + rampMs + SETTLE_MS);
     const generatorPids = generators.map((g) => g.pid!);
     const t0 = performance.now();
     const server0 = cpuSeconds(processTree(plan.pid));

@@ -15,6 +15,11 @@ export interface NginxConfigOptions {
   root: string;
   port: number;
   connections: number;
+  /**
+   * SO_SNDBUF of each connection, KiB. Left to autotuning, loopback send buffers grow to megabytes and nginx would
+   * push half a minute of audio into the kernel at once, then idle through the measured span.
+   */
+  sendBufferKiB: number;
 }
 
 /** One worker, sendfile, no access log: the cheapest way nginx serves a static file. */
@@ -39,7 +44,7 @@ http {
   types { audio/wav wav; }
   default_type application/octet-stream;
   server {
-    listen 127.0.0.1:${o.port};
+    listen 127.0.0.1:${o.port} sndbuf=${o.sendBufferKiB}k;
     root ${o.root};
   }
 }
@@ -87,7 +92,7 @@ export async function startNginx(binary: string, root: string, connections: numb
   if (asRoot) chownSync(prefix, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
   const port = await freePort();
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, nginxConfig({ prefix, root, port, connections }));
+  writeFileSync(conf, nginxConfig({ prefix, root, port, connections, sendBufferKiB: 64 }));
   const proc = spawn(binary, ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(asRoot ? UNPRIVILEGED : {}),

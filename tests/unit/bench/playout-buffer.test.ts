@@ -49,10 +49,10 @@ describe('PlayoutBuffer', () => {
 });
 
 describe('nginx config', () => {
-  const conf = nginxConfig({ prefix: '/tmp/x', root: '/tmp/lib', port: 4321, connections: 2256 });
+  const conf = nginxConfig({ prefix: '/tmp/x', root: '/tmp/lib', port: 4321, connections: 2256, sendBufferKiB: 64 });
 
-  test('one worker, sendfile, no access log, on loopback only', () => {
-    for (const line of ['worker_processes 1;', 'sendfile on;', 'access_log off;', 'daemon off;', 'listen 127.0.0.1:4321;', 'root /tmp/lib;', 'worker_connections 2256;']) {
+  test('one worker, sendfile, no access log, on loopback only, with a fixed send buffer', () => {
+    for (const line of ['worker_processes 1;', 'sendfile on;', 'access_log off;', 'daemon off;', 'listen 127.0.0.1:4321 sndbuf=64k;', 'root /tmp/lib;', 'worker_connections 2256;']) {
       assert.ok(conf.includes(line), line);
     }
   });

@@ -68,6 +68,7 @@ export class StreamSession {
   private nextFrame = 0;
   private credit: number;
   private running: Promise<void> | null = null;
+  private wakeAgain = false;
   private stopRequested = false;
   private closed = false;
   private lowWater: number;
@@ -126,9 +127,17 @@ export class StreamSession {
 
   /** Called when the socket drained or credit arrived: produce more if there is a reason to. */
   resume(): void {
-    if (this.running || !this.playing || this.closed) return;
+    if (!this.playing || this.closed) return;
+    if (this.running) {
+      // Several CREDITs can arrive in one read: a run that just decided to wait must look at the credit again.
+      this.wakeAgain = true;
+      return;
+    }
     this.running = this.produce().finally(() => {
       this.running = null;
+      if (!this.wakeAgain) return;
+      this.wakeAgain = false;
+      this.resume();
     });
   }
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FrameType, PlayerFunc, build, parseData, parseSetupReply, type Frame, type TrackInfo } from '../../src-shared/protocol/index.js';
+import { FrameType, PlayerFunc, build, encodeFrame, parseData, parseSetupReply, type Frame, type TrackInfo } from '../../src-shared/protocol/index.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { startServer, type RunningServer } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
@@ -67,6 +67,20 @@ describe('flow control', () => {
     const after = peer.frames.filter(isData).slice(before);
     assert.equal(pcmBytes(after), LOW_WATER, 'one mark’s worth, in as few DATA as the size limit allows');
     assert.equal(pcmBytes(peer.frames), window + LOW_WATER);
+    peer.close();
+  });
+
+  test('CREDITs that arrive in one read together reach the mark', async () => {
+    const window = 64 * 1024;
+    const { peer, uid, did } = await playing(window);
+    assert.equal(pcmBytes(peer.frames), window);
+    // The first alone is under the mark, the two together reach it: the stream must look at its credit again.
+    const half = encodeFrame(build.credit(uid, did, LOW_WATER / 2));
+    const both = new Uint8Array(half.length * 2);
+    both.set(half);
+    both.set(half, half.length);
+    peer.send(both);
+    await waitFor(() => pcmBytes(peer.frames) === window + LOW_WATER, 'DATA for the two CREDITs', 3000);
     peer.close();
   });
 

@@ -28,8 +28,7 @@ export class PreloadWorldPage implements PageHost {
   page: Record<string, unknown> = {};
   /** What the preload posted to the page (the audio port arrives this way). */
   readonly posts: PagePost[] = [];
-  /** A frame the test makes to play an iframe of another origin. */
-  subframe: StandInWebFrameMain | null = null;
+  private readonly delivered: StandInMessagePortMain[] = [];
 
   constructor(private readonly ipcMain: StandInIpcMain) {}
 
@@ -59,12 +58,15 @@ export class PreloadWorldPage implements PageHost {
   }
 
   deliverPorts(channel: string, message: unknown, ports: StandInMessagePortMain[]): void {
+    this.delivered.push(...ports);
     // The renderer gets DOM-like MessagePorts: here the Node ends behind the main-process ports.
     this.ipcRenderer?.deliver(channel, [message], ports.map((p) => p.nodePort as unknown as MessagePort));
   }
 
+  /** The page goes: ports it was given close with it, as a renderer's do. */
   close(): void {
     this.ipcRenderer = null;
+    for (const port of this.delivered.splice(0)) port.nodePort.close();
   }
 
   /** Runs the preload again with `frame` as the sender of its requests: how a subframe's preload would talk. */

@@ -36,11 +36,15 @@ export async function launchShell(options: LoadOptions & { backend?: StorageBack
   api.onEvent((e) => events.push(e));
   return {
     electron, page, api, events,
-    quit: () => new Promise<void>((resolve) => {
-      if (electron.app.quitted) return resolve();
-      electron.app.once('quit', () => resolve());
-      electron.app.quit();
-    }),
+    quit: async () => {
+      if (!electron.app.quitted) {
+        const quit = new Promise((resolve) => electron.app.once('quit', resolve));
+        electron.app.quit();
+        await quit;
+      }
+      // Electron closes the windows as the app goes; their pages' ports go with them.
+      for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
+    },
   };
 }
 

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-import { homedir } from 'node:os';
+import cluster from 'node:cluster';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import { createLogger, isLogLevel, routeConsoleToLog, setProcessLogger } from './log.js';
-import { openLibrary } from './library/music-library.js';
-import { AtpServer } from './server/atp-server.js';
 import { Authenticator } from './server/authenticator.js';
 import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
-import { OpeningLibrary } from './server/opening-library.js';
-import { StartupError, checkMusicFolder, listenFailure, parsePort } from './server/startup.js';
+import { serve } from './server/serve.js';
+import { StartupError, parsePort } from './server/startup.js';
 import { UsersFile } from './server/users-file.js';
 import { readPassword } from './password-prompt.js';
 
@@ -35,6 +34,7 @@ options:
   --idle-timeout SEC    close connections silent this long (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})
   --watch               rescan a few seconds after the music folder changes
   --rescan-interval SEC rescan this often (default 600; 0: never). SIGHUP rescans at once.
+  --workers N|auto      processes serving connections (default auto: one per core; 1 serves in this process)
 `;
 
 class UsageError extends Error {}
@@ -75,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       'password-stdin': { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
       'rescan-interval': { type: 'string' },
+      workers: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -107,49 +108,33 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--no-auth is only allowed on a loopback address, not ${host}: add accounts with "atp-server user add"`);
   }
   let token: string | null = null;
-  if (values['token-env']) {
-    token = process.env[values['token-env']] ?? null;
-    if (!token || token.length < 16) throw new UsageError(`environment variable ${values['token-env']} must hold a token of at least 16 characters`);
-    delete process.env[values['token-env']];
+  const tokenVar = values['token-env'];
+  if (tokenVar) {
+    token = process.env[tokenVar] ?? null;
+    if (!token || token.length < 16) throw new UsageError(`environment variable ${tokenVar} must hold a token of at least 16 characters`);
+    delete process.env[tokenVar];
   }
-  const users = await UsersFile.load(usersPath);
-  if (users.size === 0 && !token && !values['no-auth']) {
-    throw new UsageError(`no way to log in: add an account (atp-server user add NAME --users ${usersPath}), or pass --token-env or --no-auth`);
-  }
-  const auth = new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
-  const rescanIntervalMs = positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000;
+  const makeAuth = async () => {
+    const users = await UsersFile.load(usersPath);
+    if (users.size === 0 && !token && !values['no-auth']) {
+      throw new UsageError(`no way to log in: add an account (atp-server user add NAME --users ${usersPath}), or pass --token-env or --no-auth`);
+    }
+    return new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
+  };
+  if (cluster.isPrimary) await makeAuth();
+  const workers = values.workers === 'auto' ? availableParallelism() : positiveInt(values.workers, '--workers', 1);
+  if (workers < 1) throw new UsageError('--workers takes a whole number of at least 1, or auto');
 
   try {
     // Everything that can be wrong with the command line or the machine is found before the first scan, which can
     // take minutes: the folder is checked and the port bound first, and clients that come during the scan are served.
-    const root = await checkMusicFolder(values.library);
-    const library = new OpeningLibrary(root);
-    const server = new AtpServer({ library, auth, limits, log });
-    const addr = await server.listen(host, port).catch((err: NodeJS.ErrnoException) => {
-      throw listenFailure(err, host, port);
+    await serve({
+      libraryPath: values.library, host, port, stateDir, log, limits, makeAuth,
+      workerEnv: tokenVar && token ? { [tokenVar]: token } : {},
+      watch: values.watch,
+      rescanIntervalMs: positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000,
+      workers,
     });
-    log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe() });
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info('stopping', { signal });
-      await server.close();
-      await library.close();
-      log.info('stopped', {});
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
-
-    const music = await openLibrary({ root, stateDir, log, watch: values.watch, rescanIntervalMs });
-    library.opened(music);
-    process.on('SIGHUP', () => {
-      log.info('rescan-requested', { signal: 'SIGHUP' });
-      void music.rescan();
-    });
-    // One machine-readable line on stdout once the library is listed, for the desktop app and the tests.
-    process.stdout.write(JSON.stringify({ event: 'listening', host: addr.host, port: addr.port }) + '\n');
   } catch (err) {
     const message = err instanceof StartupError ? err.message : `the library could not be opened: ${(err as Error).message}`;
     log.error('startup-failed', { error: message });

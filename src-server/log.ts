@@ -67,3 +67,9 @@ function oneLine(text: string): string {
     .filter(Boolean)
     .join('; ');
 }
+
+/** `log` with `fields` on every line: a cluster worker's lines say which worker wrote them. */
+export function withFields(log: Logger, fields: Record<string, unknown>): Logger {
+  const wrap = (emit: Logger['info']) => (event: string, more?: Record<string, unknown>) => emit(event, { ...fields, ...more });
+  return { debug: wrap(log.debug), info: wrap(log.info), warn: wrap(log.warn), error: wrap(log.error) };
+}

@@ -11,13 +11,16 @@ export interface Artwork {
   image: Uint8Array;
 }
 
+/** A value now, or later: the library answers at once in its own process, and through IPC in a cluster worker. */
+export type Awaitable<T> = T | Promise<T>;
+
 /** What sessions need from the music library; the implementation owns scanning, the index and search. */
 export interface Library {
   /** The real path of the library folder; nothing outside it is ever served. */
   readonly root: string;
-  list(req: ListRequest): ListReply;
-  get(id: string): TrackRecord | undefined;
+  list(req: ListRequest): Awaitable<ListReply>;
+  get(id: string): Awaitable<TrackRecord | undefined>;
   artwork(id: string): Promise<Artwork | null>;
-  scanStatus(): ScanStatus;
+  scanStatus(): Awaitable<ScanStatus>;
   close(): Promise<void>;
 }

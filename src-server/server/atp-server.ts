@@ -12,6 +12,8 @@ export interface AtpServerOptions {
   auth: Authenticator;
   limits: ServerLimitsConfig;
   log: Logger;
+  /** The user ids this server hands out: first, first + step, … (a cluster worker's share of the 16-bit space). */
+  uids?: { first: number; step: number };
 }
 
 /** The TCP listener: admits connections up to the limit and hands out user ids. One event loop serves all. */
@@ -19,7 +21,7 @@ export class AtpServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private readonly uidsInUse = new Set<number>();
-  private nextUid = 1;
+  private nextUid: number;
   private readonly handlers: RequestHandlers;
 
   constructor(private readonly options: AtpServerOptions) {
@@ -31,6 +33,7 @@ export class AtpServer {
       allocateUid: () => this.allocateUid(),
     });
     this.server = createServer({ noDelay: true }, (socket) => this.admit(socket));
+    this.nextUid = options.uids?.first ?? 1;
   }
 
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
@@ -47,6 +50,10 @@ export class AtpServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  connectionList(): Connection[] {
+    return [...this.connections];
   }
 
   /** Tells every client the server is going away, lets queued bytes out, then closes. */
@@ -83,11 +90,14 @@ export class AtpServer {
   }
 
   private allocateUid(): number | null {
-    if (this.uidsInUse.size >= 0xffff) return null;
-    while (this.uidsInUse.has(this.nextUid)) this.nextUid = (this.nextUid % 0xffff) + 1;
+    const { first, step } = this.options.uids ?? { first: 1, step: 1 };
+    const share = Math.floor((0xffff - first) / step) + 1;
+    if (this.uidsInUse.size >= share) return null;
+    const next = (uid: number) => (uid + step > 0xffff ? first : uid + step);
+    while (this.uidsInUse.has(this.nextUid)) this.nextUid = next(this.nextUid);
     const uid = this.nextUid;
     this.uidsInUse.add(uid);
-    this.nextUid = (this.nextUid % 0xffff) + 1;
+    this.nextUid = next(this.nextUid);
     return uid;
   }
 }

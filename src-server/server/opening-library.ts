@@ -1,5 +1,5 @@
 import type { ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
-import type { Artwork, Library, TrackRecord } from '../library/library.js';
+import type { Artwork, Awaitable, Library, TrackRecord } from '../library/library.js';
 
 /**
  * The library as the server serves it from the moment it listens. The server binds its port before the first scan
@@ -19,12 +19,12 @@ export class OpeningLibrary implements Library {
     if (this.closed) void library.close();
   }
 
-  list(req: ListRequest): ListReply {
+  list(req: ListRequest): Awaitable<ListReply> {
     if (this.library) return this.library.list(req);
-    return { total: 0, offset: req.offset ?? 0, tracks: [], scan: this.scanStatus() };
+    return { total: 0, offset: req.offset ?? 0, tracks: [], scan: { state: 'scanning', scanned: 0, total: 0 } };
   }
 
-  get(id: string): TrackRecord | undefined {
+  get(id: string): Awaitable<TrackRecord | undefined> {
     return this.library?.get(id);
   }
 
@@ -32,7 +32,7 @@ export class OpeningLibrary implements Library {
     return this.library ? this.library.artwork(id) : Promise.resolve(null);
   }
 
-  scanStatus(): ScanStatus {
+  scanStatus(): Awaitable<ScanStatus> {
     // Before the first scan has counted anything, nothing is known: 0 of 0.
     return this.library ? this.library.scanStatus() : { state: 'scanning', scanned: 0, total: 0 };
   }

@@ -1,0 +1,166 @@
+/**
+ * Serving, in one process or as a cluster. With more than one worker (the default on a machine with more than one
+ * core), the primary keeps the library and the listening port; each cluster worker holds connections and streams
+ * on the port the primary shares, asking the primary for library data (library-relay.ts). Connections are spread
+ * across workers by the cluster's round robin. A worker that dies is replaced; SIGTERM and SIGINT stop all cleanly.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
+import type { Library } from '../library/library.js';
+import { openLibrary } from '../library/music-library.js';
+import { withFields, type Logger } from '../log.js';
+import { AtpServer } from './atp-server.js';
+import type { Authenticator } from './authenticator.js';
+import type { ServerLimitsConfig } from './config.js';
+import { LibraryClient, answerLibraryCalls } from './library-relay.js';
+import { OpeningLibrary } from './opening-library.js';
+import { StartupError, checkMusicFolder, listenFailure } from './startup.js';
+
+export interface ServeOptions {
+  libraryPath: string;
+  host: string;
+  port: number;
+  stateDir: string;
+  log: Logger;
+  limits: ServerLimitsConfig;
+  /** Made in each process that serves connections: the single process, or each worker. */
+  makeAuth(): Promise<Authenticator>;
+  /** The environment a worker needs that the primary removed from its own (the token of --token-env). */
+  workerEnv: Record<string, string>;
+  watch: boolean;
+  rescanIntervalMs: number;
+  workers: number;
+}
+
+const WORKER_ENV = { index: 'ATP_WORKER_INDEX', port: 'ATP_WORKER_PORT', root: 'ATP_WORKER_ROOT', count: 'ATP_WORKER_COUNT' };
+
+/** Serves until a signal stops the process. */
+export async function serve(o: ServeOptions): Promise<void> {
+  if (cluster.isWorker) return serveAsWorker(o);
+  const root = await checkMusicFolder(o.libraryPath);
+  const library = new OpeningLibrary(root);
+  const { stop, port } = o.workers > 1 ? await startWorkers(o, root, library) : await startInProcess(o, library);
+  let stopping = false;
+  const stopOn = (signal: string) => async () => {
+    if (stopping) return;
+    stopping = true;
+    o.log.info('stopping', { signal });
+    await stop();
+    await library.close();
+    o.log.info('stopped', {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', stopOn('SIGTERM'));
+  process.on('SIGINT', stopOn('SIGINT'));
+
+  const music = await openLibrary({ root, stateDir: o.stateDir, log: o.log, watch: o.watch, rescanIntervalMs: o.rescanIntervalMs });
+  library.opened(music);
+  announce(o.host, port);
+  process.on('SIGHUP', () => {
+    o.log.info('rescan-requested', { signal: 'SIGHUP' });
+    void music.rescan();
+  });
+}
+
+/** One machine-readable line on stdout once the library is listed, for the desktop app and the tests. */
+function announce(host: string, port: number): void {
+  process.stdout.write(JSON.stringify({ event: 'listening', host, port }) + '\n');
+}
+
+interface Started {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startInProcess(o: ServeOptions, library: Library): Promise<Started> {
+  const auth = await o.makeAuth();
+  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log });
+  const addr = await server.listen(o.host, o.port).catch((err: NodeJS.ErrnoException) => {
+    throw listenFailure(err, o.host, o.port);
+  });
+  o.log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe(), workers: 1 });
+  return { port: addr.port, stop: () => server.close() };
+}
+
+/** The port is bound here first, so that a port in use is reported before workers or a scan start. */
+async function probePort(host: string, port: number): Promise<number> {
+  const probe = createServer();
+  const bound = await new Promise<number>((resolve, reject) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(listenFailure(err, host, port)));
+    probe.listen({ host, port }, () => resolve((probe.address() as { port: number }).port));
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return bound;
+}
+
+async function startWorkers(o: ServeOptions, root: string, library: Library): Promise<Started> {
+  const port = await probePort(o.host, o.port);
+  cluster.setupPrimary({ serialization: 'advanced' });
+  let stopping = false;
+  const fork = (index: number): Worker => {
+    const worker = cluster.fork({
+      ...o.workerEnv,
+      [WORKER_ENV.index]: String(index), [WORKER_ENV.port]: String(port), [WORKER_ENV.root]: root, [WORKER_ENV.count]: String(o.workers),
+    });
+    answerLibraryCalls(worker, library);
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      o.log.error('worker-died', { worker: index, code, signal });
+      fork(index);
+    });
+    return worker;
+  };
+  const workers = Array.from({ length: o.workers }, (_, i) => fork(i));
+  await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
+    w.once('listening', () => resolve());
+    w.once('exit', (code) => reject(new StartupError(`worker ${i} stopped before it listened (exit code ${code})`)));
+  })));
+  o.log.info('listening', { host: o.host, port, workers: o.workers });
+  const stop = async () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+    await Promise.all(alive.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.send({ kind: 'shutdown' });
+      setTimeout(() => w.kill('SIGKILL'), 5000).unref();
+    })));
+  };
+  return { port, stop };
+}
+
+async function serveAsWorker(o: ServeOptions): Promise<void> {
+  const index = Number(process.env[WORKER_ENV.index]);
+  const count = Number(process.env[WORKER_ENV.count]);
+  let server: AtpServer | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await server?.close();
+    process.exit(code);
+  };
+  // Listened for before anything else: a shutdown may come while this worker is still starting.
+  process.on('message', (m: { kind?: string }) => {
+    if (m?.kind === 'shutdown') void stop(0);
+  });
+  // The primary decides when to stop: a terminal's Ctrl-C or hang-up reaches the whole group, the primary included.
+  process.on('SIGINT', () => {});
+  process.on('SIGHUP', () => {});
+  process.on('SIGTERM', () => void stop(0));
+  // The primary is gone (killed): its clients must see their connections drop, as with a single process.
+  process.on('disconnect', () => {
+    for (const conn of server?.connectionList() ?? []) conn.socket.destroy();
+    process.exit(1);
+  });
+  const created = new AtpServer({
+    library: new LibraryClient(process.env[WORKER_ENV.root]!),
+    auth: await o.makeAuth(),
+    log: withFields(o.log, { worker: index }),
+    // The limit is the whole server's; round robin gives each worker its share of the connections.
+    limits: { ...o.limits, maxConnections: Math.ceil(o.limits.maxConnections / count) },
+    uids: { first: index + 1, step: count },
+  });
+  if (stopping) return;
+  server = created;
+  await server.listen(o.host, Number(process.env[WORKER_ENV.port]));
+}

@@ -106,7 +106,8 @@ export class LocalServer extends EventEmitter<{ state: [LocalServerState] }> {
     mkdirSync(dirname(this.options.logFile), { recursive: true });
     mkdirSync(this.options.stateDir, { recursive: true });
     const log = createWriteStream(this.options.logFile, { flags: 'a' });
-    const args = ['--library', library, '--host', '127.0.0.1', '--port', '0', '--token-env', 'ATP_TOKEN',
+    // One process: a player's own server has one listener, and no use for cluster workers.
+    const args = ['--library', library, '--host', '127.0.0.1', '--port', '0', '--workers', '1', '--token-env', 'ATP_TOKEN',
       '--state-dir', this.options.stateDir, '--log-level', 'info'];
     const fork = this.options.fork ?? forkWithNode;
     const child = fork(this.options.serverScript, args, { env: serverEnvironment(token), stdio: 'pipe', serviceName: 'ATP local server' });

@@ -53,11 +53,15 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
   private pcmWindow: number;
   private outstanding = 0;
   private readonly queue: Queued[] = [];
+  /** Decoded PCM not yet handed out: a DATA may decode to more than the window has room for. */
+  private held: DataChunk | null = null;
   /** The PLAY replies' start frames, by epoch: an epoch's units are decoded once its start is known. */
   private readonly starts = new Map<number, number>();
   /** The epoch the decoder is in; 0 before the first. */
   private decoding = 0;
   private pumping = false;
+  /** Counts seeks: a DATA decoded while one was asked for belongs to a dropped epoch. */
+  private seeks = 0;
   private closed = false;
 
   constructor(
@@ -92,7 +96,11 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
    * the server goes on where its units reached, which is where the queued ones end.
    */
   async play(req?: PlayRequest): Promise<PlayReply> {
-    if (req?.positionMs !== undefined) this.queue.length = 0;
+    if (req?.positionMs !== undefined) {
+      this.seeks++;
+      this.queue.length = 0;
+      this.held = null;
+    }
     let window: number | undefined;
     if (req?.window !== undefined) {
       this.pcmWindow = req.window;
@@ -127,8 +135,13 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.queue.length > 0 && this.outstanding < this.pcmWindow) {
-        const next = this.queue[0]!;
+      while (!this.closed && this.outstanding < this.pcmWindow) {
+        if (this.held) {
+          if (!this.handOut(this.held)) break;
+          continue;
+        }
+        const next = this.queue[0];
+        if (!next) break;
         if (next.epoch !== this.decoding) {
           const start = this.starts.get(next.epoch);
           if (start === undefined) break; // its PLAY reply is still being read
@@ -143,11 +156,11 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
         }
         // The raw stream read the DATA header; what it calls PCM is the coded units.
         const body = next.chunk.pcm;
+        const seeks = this.seeks;
         const decoded = await this.decoder.decode(next.chunk.firstFrame, readUnits(body, this.codec.name === 'pcm'));
+        if (seeks !== this.seeks) continue; // dropped, and so not credited
         this.raw.credit(body.length);
-        if (decoded.pcm.length === 0) continue;
-        this.outstanding += decoded.pcm.length;
-        this.emit('data', { epoch: next.epoch, firstFrame: decoded.firstFrame, pcm: decoded.pcm });
+        if (decoded.pcm.length > 0) this.held = { epoch: next.epoch, firstFrame: decoded.firstFrame, pcm: decoded.pcm };
       }
     } catch (err) {
       this.queue.length = 0;
@@ -155,6 +168,19 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Hands out as much of `chunk` as the window has room for, keeping the rest; false when nothing fitted. */
+  private handOut(chunk: DataChunk): boolean {
+    const { bytesPerFrame } = this.format;
+    const room = this.pcmWindow - this.outstanding;
+    const bytes = Math.min(chunk.pcm.length, room - (room % bytesPerFrame));
+    if (bytes <= 0) return false;
+    const out = bytes === chunk.pcm.length ? chunk : { ...chunk, pcm: chunk.pcm.subarray(0, bytes) };
+    this.held = bytes === chunk.pcm.length ? null : { ...chunk, firstFrame: chunk.firstFrame + bytes / bytesPerFrame, pcm: chunk.pcm.subarray(bytes) };
+    this.outstanding += bytes;
+    this.emit('data', out);
+    return true;
   }
 
   /** END as a PCM stream's: where the decoded audio stopped, with the reason when that is short of the announced length. */

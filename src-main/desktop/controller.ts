@@ -8,13 +8,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { AtpClient } from '../atp-client/client.js';
+import { openPcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
 import {
   isShownArtworkType, type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
   type StreamStarted,
 } from '../../src-shared/ipc/contract.js';
 import { formatAddress } from '../../src-shared/ipc/validate.js';
-import type { LoginRequest } from '../../src-shared/protocol/messages.js';
+import type { Encoding, LoginRequest } from '../../src-shared/protocol/messages.js';
 import { INITIAL_STATE, connectionStateOf, transition, type Effect, type MachineEvent, type MachineState, type Target } from './connection-machine.js';
 import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
@@ -30,6 +31,11 @@ export interface ControllerOptions {
   clientName?: string;
   /** Milliseconds before reconnect attempt `retry` (0-based); reconnect-schedule.ts by default. */
   reconnectDelay?: (retry: number) => number;
+  /**
+   * `original`: streams carry the files' own frames, decoded here with the server's decoders (the renderer still
+   * gets PCM), which spares a LAN server's CPU. Default `pcm`.
+   */
+  encoding?: Encoding;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
@@ -126,6 +132,10 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     disconnect: async () => {
       this.dispatch({ type: 'user-disconnect' });
       await this.dropping;
+      return null;
+    },
+    retryNow: async () => {
+      this.dispatch({ type: 'user-retry' });
       return null;
     },
     list: async (req) => this.requireClient().list(req),
@@ -341,7 +351,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   }
 
   private async openSession(trackId: string): Promise<PlaybackSession> {
-    const stream = await this.requireClient().setup(trackId, { window: SETUP_WINDOW });
+    const stream = await openPcmStream(this.requireClient(), trackId, { window: SETUP_WINDOW, encoding: this.options.encoding });
     const sink: AudioSink = { send: (m) => this.sink?.send(m) };
     const session = new PlaybackSession(this.nextStreamId++, trackId, stream, sink);
     this.sessions.set(session.id, session);

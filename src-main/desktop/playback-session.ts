@@ -3,7 +3,7 @@
  * gives the server back credit as the renderer reports what it consumed, so the server's window stays topped up
  * while no more than a window's worth of audio is ever in flight.
  */
-import type { ClientStream } from '../atp-client/client.js';
+import type { PcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioDownMessage } from '../../src-shared/ipc/audio-port.js';
 import type { SeekResult } from '../../src-shared/ipc/contract.js';
 import type { StreamFormat } from '../../src-shared/protocol/messages.js';
@@ -39,7 +39,7 @@ export class PlaybackSession {
   constructor(
     readonly id: number,
     readonly trackId: string,
-    private readonly stream: ClientStream,
+    private readonly stream: PcmStream,
     private readonly sink: AudioSink,
   ) {
     this.window = windowBytes(stream.format);

@@ -32,7 +32,7 @@ test('a damaged FLAC unit is skipped, and the span it covered is silence before 
   try {
     await decoder.restart(FLAC_FRAME_SAMPLE - 4096);
     const damaged = FLAC_FRAME.slice();
-    damaged[5] ^= 0xff; // the header's CRC-8
+    damaged[5] = damaged[5]! ^ 0xff; // the header's CRC-8
     const out = await decoder.decode(FLAC_FRAME_SAMPLE - 4096, [damaged.subarray(0, 6), FLAC_FRAME]);
     const pcm = new Int16Array(out.pcm.buffer, out.pcm.byteOffset, out.pcm.length / 2);
     assert.equal(pcm.length / 2, 8192);

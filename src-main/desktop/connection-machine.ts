@@ -26,6 +26,8 @@ export type MachineState =
 export type MachineEvent =
   | { type: 'user-connect'; target: Target; address: string }
   | { type: 'user-disconnect' }
+  /** The user's "Retry now" while a reconnect waits: log in at once; the waiting timer is cancelled. */
+  | { type: 'user-retry' }
   /** The user stopped the bundled server: a connection to it ends and is not retried. */
   | { type: 'local-server-stopped-by-user' }
   | { type: 'login-succeeded'; token: number; session: SessionInfo }
@@ -73,6 +75,12 @@ export function transition(state: MachineState, event: MachineEvent, delay: (ret
     case 'user-disconnect':
       if (state.name === 'disconnected') return unchanged;
       return { state: { name: 'disconnected', token }, effects: abandon };
+    case 'user-retry':
+      if (state.name !== 'reconnect-waiting') return unchanged;
+      return {
+        state: { name: 'reconnect-logging-in', token, target: state.target, address: state.address, retry: state.retry, cause: state.cause },
+        effects: [{ type: 'cancel-retry-timer' }, { type: 'log-in', token, target: state.target, reconnect: true }],
+      };
     case 'local-server-stopped-by-user':
       if (state.name === 'disconnected' || !state.target.local) return unchanged;
       return { state: { name: 'disconnected', token }, effects: abandon };

@@ -138,6 +138,10 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       this.dispatch({ type: 'user-retry' });
       return null;
     },
+    retryNow: async () => {
+      this.dispatch({ type: 'user-retry' });
+      return null;
+    },
     list: async (req) => this.requireClient().list(req),
     artwork: async ({ track }) => {
       try {

@@ -136,6 +136,8 @@ export interface DesktopRequests {
   /** Start (if needed) the bundled server on the demo library or the chosen folder, and log in with its token. */
   connectLocal: { arg: null; result: SessionInfo };
   disconnect: { arg: null; result: null };
+  /** While reconnecting: try now instead of waiting for the timer (the user's action wins over the background one). */
+  retryNow: { arg: null; result: null };
   list: { arg: ListRequest; result: ListReply };
   /** null when the track has no cover, or one of a type not in ARTWORK_TYPES. */
   artwork: { arg: { track: string }; result: Artwork | null };
@@ -155,7 +157,7 @@ export interface DesktopRequests {
 export type DesktopRequestName = keyof DesktopRequests;
 
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
-  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'list', 'artwork',
+  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'list', 'artwork',
   'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort',
 ];
 

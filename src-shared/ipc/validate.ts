@@ -96,6 +96,7 @@ export const validateArgument: Validators = {
   },
   connectLocal: none,
   disconnect: none,
+  retryNow: none,
   list: listRequest,
   artwork: (arg) => ({ track: trackId(object(arg, 'artwork request', ['track']).track) }),
   play: (arg) => {

@@ -138,10 +138,6 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       this.dispatch({ type: 'user-retry' });
       return null;
     },
-    retryNow: async () => {
-      this.dispatch({ type: 'user-retry' });
-      return null;
-    },
     list: async (req) => this.requireClient().list(req),
     artwork: async ({ track }) => {
       try {

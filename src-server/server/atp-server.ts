@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerLimitsConfig } from './config.js';
 import { Connection } from './connection.js';
+import { localQuota, type ConnectionQuota } from './connection-quota.js';
 import { RequestHandlers } from './request-handlers.js';
 
 export interface AtpServerOptions {
@@ -12,6 +13,8 @@ export interface AtpServerOptions {
   auth: Authenticator;
   limits: ServerLimitsConfig;
   log: Logger;
+  /** Counts connections against --max-connections; a cluster worker's asks the primary. */
+  quota?: ConnectionQuota;
   /** The user ids this server hands out: first, first + step, … (a cluster worker's share of the 16-bit space). */
   uids?: { first: number; step: number };
 }
@@ -22,6 +25,7 @@ export class AtpServer {
   private readonly connections = new Set<Connection>();
   private readonly uidsInUse = new Set<number>();
   private nextUid: number;
+  private readonly quota: ConnectionQuota;
   private readonly handlers: RequestHandlers;
 
   constructor(private readonly options: AtpServerOptions) {
@@ -32,7 +36,8 @@ export class AtpServer {
       auth: options.auth,
       allocateUid: () => this.allocateUid(),
     });
-    this.server = createServer({ noDelay: true }, (socket) => this.admit(socket));
+    this.server = createServer({ noDelay: true }, (socket) => void this.admit(socket));
+    this.quota = options.quota ?? localQuota(options.limits.maxConnections);
     this.nextUid = options.uids?.first ?? 1;
   }
 
@@ -70,9 +75,16 @@ export class AtpServer {
     await closed;
   }
 
-  private admit(socket: Socket): void {
+  private async admit(socket: Socket): Promise<void> {
     const { limits, log } = this.options;
-    if (this.connections.size >= limits.maxConnections) {
+    socket.on('error', () => {});
+    const admitted = await this.quota.tryAdmit();
+    if (admitted && socket.destroyed) {
+      // Gone while the primary was asked: nothing to serve, and its place is free again.
+      this.quota.release();
+      return;
+    }
+    if (!admitted) {
       log.warn('connection-refused', { remote: `${socket.remoteAddress}:${socket.remotePort}`, reason: 'too many connections' });
       socket.on('error', () => {});
       socket.end(encodeFrame(build.error(0, 0, 'too-many-connections', `the server holds its limit of ${limits.maxConnections} connections`)));
@@ -83,7 +95,9 @@ export class AtpServer {
       log,
       handlers: this.handlers,
       releaseUid: (uid) => this.uidsInUse.delete(uid),
-      onClosed: (c) => this.connections.delete(c),
+      onClosed: (c) => {
+        if (this.connections.delete(c)) this.quota.release();
+      },
     });
     this.connections.add(conn);
     log.debug('connected', { remote: conn.remote });

@@ -12,6 +12,7 @@ import { withFields, type Logger } from '../log.js';
 import { AtpServer } from './atp-server.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerLimitsConfig } from './config.js';
+import { ClusterQuota, primaryQuota } from './connection-quota.js';
 import { LibraryClient, answerLibraryCalls } from './library-relay.js';
 import { OpeningLibrary } from './opening-library.js';
 import { StartupError, checkMusicFolder, listenFailure } from './startup.js';
@@ -96,6 +97,7 @@ async function probePort(host: string, port: number): Promise<number> {
 async function startWorkers(o: ServeOptions, root: string, library: Library): Promise<Started> {
   const port = await probePort(o.host, o.port);
   cluster.setupPrimary({ serialization: 'advanced' });
+  const quota = new ClusterQuota(o.limits.maxConnections);
   let stopping = false;
   const fork = (index: number): Worker => {
     const worker = cluster.fork({
@@ -103,6 +105,7 @@ async function startWorkers(o: ServeOptions, root: string, library: Library): Pr
       [WORKER_ENV.index]: String(index), [WORKER_ENV.port]: String(port), [WORKER_ENV.root]: root, [WORKER_ENV.count]: String(o.workers),
     });
     answerLibraryCalls(worker, library);
+    quota.serve(worker);
     worker.on('exit', (code, signal) => {
       if (stopping) return;
       o.log.error('worker-died', { worker: index, code, signal });
@@ -156,8 +159,9 @@ async function serveAsWorker(o: ServeOptions): Promise<void> {
     library: new LibraryClient(process.env[WORKER_ENV.root]!),
     auth: await o.makeAuth(),
     log: withFields(o.log, { worker: index }),
-    // The limit is the whole server's; round robin gives each worker its share of the connections.
-    limits: { ...o.limits, maxConnections: Math.ceil(o.limits.maxConnections / count) },
+    limits: o.limits,
+    // The limit is the whole server's: the primary counts every worker's connections.
+    quota: primaryQuota(),
     uids: { first: index + 1, step: count },
   });
   if (stopping) return;

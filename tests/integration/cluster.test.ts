@@ -95,6 +95,29 @@ describe('cluster workers', () => {
   });
 });
 
+describe('cluster workers and --max-connections', () => {
+  test('the limit is the whole server’s, whichever worker a connection lands on', async () => {
+    const server = await startServer({ args: ['--workers', '2', '--max-connections', '5'] });
+    try {
+      const clients = [];
+      for (let i = 0; i < 5; i++) {
+        const c = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+        await c.login({ user: `c${i}` });
+        clients.push(c);
+      }
+      const sixth = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+      await assert.rejects(sixth.login({ user: 'sixth' }));
+      clients.pop()!.close();
+      await waitFor(() => server.logs.filter((l) => l.event === 'disconnected' && l.user === 'c4').length === 1, 'a place to free');
+      const again = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+      assert.ok((await again.login({ user: 'again' })).uid > 0, 'a freed place is taken');
+      for (const c of [...clients, again]) c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('cluster workers when the primary is killed', () => {
   test('the workers drop their connections and go too', async () => {
     const server = await startServer({ args: ['--workers', '2'] });

@@ -11,6 +11,9 @@ import { serve } from './server/serve.js';
 import { StartupError, parsePort } from './server/startup.js';
 import { UsersFile } from './server/users-file.js';
 import { readPassword } from './password-prompt.js';
+import { fingerprintOfPem } from './tls/fingerprint.js';
+import { selfSignedPaths } from './tls/self-signed.js';
+import { readFile } from 'node:fs/promises';
 
 const USAGE = `atp-server: streams a music folder over ATP
 
@@ -18,6 +21,8 @@ const USAGE = `atp-server: streams a music folder over ATP
   atp-server user add NAME [--password-stdin] [--users FILE]
   atp-server user remove NAME [--users FILE]
   atp-server user list [--users FILE]
+  atp-server fingerprint [--state-dir DIR | --tls-cert FILE]
+                                            print the SHA-256 fingerprint clients pin
 
 options:
   --library DIR         the music folder (required to serve)
@@ -35,6 +40,12 @@ options:
   --watch               rescan a few seconds after the music folder changes
   --rescan-interval SEC rescan this often (default 600; 0: never). SIGHUP rescans at once.
   --workers N|auto      processes serving connections (default auto: one per core; 1 serves in this process)
+  --tls-cert FILE       PEM certificate (and chain) that ENCRYPT offers, with --tls-key FILE, e.g. Let's Encrypt's
+                        fullchain.pem and privkey.pem (default: STATE_DIR/tls/cert.pem and key.pem, a self-signed
+                        ECDSA P-256 certificate made on first start). SIGHUP reloads renewed files.
+  --tls-key FILE        the certificate's PEM private key
+  --allow-plaintext     accept a password or token in clear text from the network (default: only on loopback
+                        connections; elsewhere LOGIN needs ENCRYPT first, or is refused with encryption-required)
 `;
 
 class UsageError extends Error {}
@@ -76,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
       watch: { type: 'boolean', default: false },
       'rescan-interval': { type: 'string' },
       workers: { type: 'string', default: 'auto' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'allow-plaintext': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -87,6 +101,12 @@ async function main(argv: string[]): Promise<number> {
   const usersPath = values.users ?? join(stateDir, 'users.json');
 
   if (positionals[0] === 'user') return manageUsers(positionals.slice(1), usersPath, values['password-stdin']);
+  const certPath = values['tls-cert'];
+  if ((certPath === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert FILE and --tls-key FILE go together');
+  const tls = certPath
+    ? { paths: { cert: certPath, key: values['tls-key']! }, selfSigned: false }
+    : { paths: selfSignedPaths(stateDir), selfSigned: true };
+  if (positionals[0] === 'fingerprint') return printFingerprint(tls.paths.cert, tls.selfSigned);
   if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`unknown command "${positionals[0]}"`);
 
   if (!values.library) throw new UsageError('--library DIR is required');
@@ -134,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
       watch: values.watch,
       rescanIntervalMs: positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000,
       workers,
+      tls,
+      allowPlaintext: values['allow-plaintext'],
     });
   } catch (err) {
     const message = err instanceof StartupError ? err.message : `the library could not be opened: ${(err as Error).message}`;
@@ -141,6 +163,21 @@ async function main(argv: string[]): Promise<number> {
     throw err instanceof StartupError ? err : new StartupError(message);
   }
   return -1;
+}
+
+async function printFingerprint(certPath: string, selfSigned: boolean): Promise<number> {
+  const pem = await readFile(certPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' && selfSigned) {
+      throw new StartupError(`no certificate at ${certPath} yet: the server makes it when it first starts with this --state-dir`);
+    }
+    throw new StartupError(`the certificate ${certPath} cannot be read: ${err.message}`);
+  });
+  try {
+    process.stdout.write(fingerprintOfPem(pem) + '\n');
+  } catch (err) {
+    throw new StartupError(`${certPath} holds no PEM certificate: ${(err as Error).message}`);
+  }
+  return 0;
 }
 
 async function manageUsers(args: string[], path: string, passwordFromStdin: boolean): Promise<number> {

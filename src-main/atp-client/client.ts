@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import {
   AtpError,
   FrameDecoder,
@@ -24,6 +25,7 @@ import {
   type ServerLimits,
 } from '../../src-shared/protocol/index.js';
 import { ClientStream } from './client-stream.js';
+import { identityOf, recordingHostCheck, type ServerIdentity } from './server-identity.js';
 
 export interface ConnectOptions {
   host: string;
@@ -66,7 +68,9 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   uid = 0;
   user: string | null = null;
   limits: ServerLimits | null = null;
-  private readonly decoder: FrameDecoder;
+  /** Set by encrypt(): who the server is. Whether to trust it is the caller's to decide (verifyServerIdentity). */
+  identity: ServerIdentity | null = null;
+  private decoder: FrameDecoder;
   private readonly pending: Pending[] = [];
   private readonly streams = new Map<number, ClientStream>();
   private keepalive: NodeJS.Timeout | null = null;
@@ -75,12 +79,17 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
   private closed = false;
 
   private constructor(
-    private readonly socket: Socket,
-    maxPayload: number,
+    private socket: Socket,
+    private readonly host: string,
+    private readonly maxPayload: number,
   ) {
     super();
     this.decoder = new FrameDecoder({ maxPayload });
     socket.setNoDelay(true);
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) =>
       this.decoder.push(chunk, (e) => {
         if (e.kind === 'frame') this.receive(e.frame);
@@ -101,7 +110,7 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeListener('error', reject);
-        resolve(new AtpClient(socket, options.maxPayload ?? 8 * 1024 * 1024));
+        resolve(new AtpClient(socket, options.host, options.maxPayload ?? 8 * 1024 * 1024));
       });
       socket.once('error', (err) => {
         clearTimeout(timer);
@@ -112,6 +121,64 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
 
   get isOpen(): boolean {
     return !this.closed;
+  }
+
+  get encrypted(): boolean {
+    return this.identity !== null;
+  }
+
+  /**
+   * CONTROL/ENCRYPT, then TLS 1.3 on the same socket; before LOGIN. Resolves to the server's identity once the
+   * handshake is done, whatever the certificate: the caller decides whether to trust it (verifyServerIdentity) and
+   * closes the connection before LOGIN if not. Nothing the server sent after its ACK in clear text is read.
+   */
+  async encrypt(options: { timeoutMs?: number } = {}): Promise<ServerIdentity> {
+    if (this.identity) throw new AtpError('already-encrypted', 'this connection is encrypted already');
+    await this.request(build.encrypt(), () => {
+      // Called as the ACK is read: the rest of that read, and all that follows in clear, is someone else's.
+      this.decoder.stop();
+      return undefined;
+    });
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    raw.on('error', () => {});
+    while (raw.read() !== null);
+    const hostCheck = recordingHostCheck();
+    const secure = tlsConnect({
+      socket: raw,
+      host: this.host,
+      // SNI carries names only (RFC 6066): an address is checked against the certificate, never sent.
+      servername: isIP(this.host) ? undefined : this.host,
+      minVersion: 'TLSv1.3',
+      // Refusing here would leave the caller nothing to show; the caller refuses an untrusted server before LOGIN.
+      rejectUnauthorized: false,
+      checkServerIdentity: hostCheck.check,
+    });
+    this.socket = secure;
+    this.decoder = new FrameDecoder({ maxPayload: this.maxPayload });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the TLS handshake with ${this.host} did not finish within ${options.timeoutMs ?? 10000} ms`)), options.timeoutMs ?? 10000);
+      secure.once('secureConnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      secure.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`the TLS handshake failed: ${err.message}`));
+      });
+      secure.once('close', () => {
+        clearTimeout(timer);
+        reject(new Error('the server closed the connection during the TLS handshake'));
+      });
+    }).catch((err: Error) => {
+      this.destroy(err);
+      throw err;
+    });
+    this.attach(secure);
+    this.identity = identityOf(secure, hostCheck.result());
+    return this.identity;
   }
 
   async login(req: LoginRequest): Promise<LoginReply> {

@@ -6,6 +6,8 @@ import { AtpClient } from '../atp-client/client.js';
 import { runFetch } from './fetch-command.js';
 import { CliError, EXIT, UsageError, connectFailure, describeFailure, loginFailure } from './failures.js';
 import { formatTime } from './format-time.js';
+import { encryptAndVerify, isLoopbackHost, knownServersPath } from './trust-command.js';
+import { isFingerprint } from '../atp-client/server-identity.js';
 
 const USAGE = `atp: the ATP command-line client
 
@@ -18,6 +20,10 @@ connection options (environment defaults in brackets):
   --host ADDR        [ATP_HOST or 127.0.0.1]
   --port N           [ATP_PORT or ${DEFAULT_PORT}]
   --user NAME        [ATP_USER]
+  --fingerprint SHA256:…  trust the server whose certificate has this fingerprint ("atp-server fingerprint"
+                     prints it) and remember it in ${knownServersPath()}
+  --encrypt          encrypt on a loopback address too (every other address is encrypted by default)
+  --plaintext        do not encrypt: only for a server started with --allow-plaintext, or without a password
   password: from the environment variable ATP_PASSWORD; a token from ATP_TOKEN
 --encoding original (the default) has the server send the file's own frames, decoded here to the same PCM;
 pcm has the server decode. FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
@@ -52,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       checksum: { type: 'boolean', default: false },
       encoding: { type: 'string', default: 'original' },
+      fingerprint: { type: 'string' },
+      encrypt: { type: 'boolean', default: false },
+      plaintext: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,12 +79,19 @@ async function main(argv: string[]): Promise<number> {
   const port = int(values.port, '--port') ?? DEFAULT_PORT;
   if (port < 1 || port > 65535) throw new UsageError(`--port is a number from 1 to 65535, not ${port}`);
 
+  if (values.fingerprint !== undefined && !isFingerprint(values.fingerprint)) {
+    throw new UsageError(`--fingerprint is SHA256: and 43 base64 characters, as "atp-server fingerprint" prints it, not "${values.fingerprint}"`);
+  }
+  if (values.plaintext && (values.encrypt || values.fingerprint !== undefined)) throw new UsageError('--plaintext goes with neither --encrypt nor --fingerprint');
+  const encrypt = !values.plaintext && (values.encrypt || values.fingerprint !== undefined || !isLoopbackHost(values.host));
+
   const address = `${values.host.includes(':') ? `[${values.host}]` : values.host}:${port}`;
   const client = await AtpClient.connect({ host: values.host, port }).catch((err: Error) => {
     throw connectFailure(err, values.host, address);
   });
   let exitCode: number = EXIT.ok;
   try {
+    if (encrypt) await encryptAndVerify(client, { host: values.host, port, address, fingerprint: values.fingerprint });
     const login: LoginRequest = { client: 'atp-cli' };
     if (values.user) login.user = values.user;
     if (process.env.ATP_PASSWORD) login.password = process.env.ATP_PASSWORD;

@@ -52,6 +52,9 @@ export function connectFailure(err: Error, host: string, address: string): CliEr
  * which, since it knows whether it sent a password or a token.
  */
 export function loginFailure(err: Error, sent: { user?: string; password?: string; token?: string }, address: string): Error {
+  if (err instanceof AtpError && err.code === 'encryption-required') {
+    return new CliError(`the server at ${address} takes no password or token in clear text over the network: connect without --plaintext`);
+  }
   if (!(err instanceof AtpError) || err.code !== 'bad-credentials') return err;
   if (sent.password !== undefined || sent.token !== undefined) return new CliError('wrong user name, password or token (bad-credentials)');
   if (sent.user !== undefined) {

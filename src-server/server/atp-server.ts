@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { build, encodeFrame } from '../../src-shared/protocol/index.js';
 import type { Library } from '../library/library.js';
 import type { Logger } from '../log.js';
+import type { ServerCredentials } from '../tls/server-credentials.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerLimitsConfig } from './config.js';
 import { Connection } from './connection.js';
@@ -17,6 +18,10 @@ export interface AtpServerOptions {
   quota?: ConnectionQuota;
   /** The user ids this server hands out: first, first + step, … (a cluster worker's share of the 16-bit space). */
   uids?: { first: number; step: number };
+  /** The certificate CONTROL/ENCRYPT offers; null answers ENCRYPT with `unsupported`. */
+  tls?: ServerCredentials | null;
+  /** Accept a password or token in clear from the network (--allow-plaintext). */
+  allowPlaintext?: boolean;
 }
 
 /** The TCP listener: admits connections up to the limit and hands out user ids. One event loop serves all. */
@@ -98,6 +103,8 @@ export class AtpServer {
       onClosed: (c) => {
         if (this.connections.delete(c)) this.quota.release();
       },
+      tls: this.options.tls ?? null,
+      allowPlaintext: this.options.allowPlaintext ?? false,
     });
     this.connections.add(conn);
     log.debug('connected', { remote: conn.remote });

@@ -1,6 +1,8 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import {
   AtpError,
+  ControlFunc,
   FrameDecoder,
   FrameType,
   encodeFrame,
@@ -11,6 +13,7 @@ import {
   type Frame,
 } from '../../src-shared/protocol/index.js';
 import type { Logger } from '../log.js';
+import type { ServerCredentials } from '../tls/server-credentials.js';
 import type { ServerLimitsConfig } from './config.js';
 import type { RequestHandlers } from './request-handlers.js';
 import type { PlayerStream } from './original-stream-session.js';
@@ -28,7 +31,14 @@ export interface ConnectionContext {
   handlers: RequestHandlers;
   releaseUid(uid: number): void;
   onClosed(conn: Connection): void;
+  /** The certificate ENCRYPT offers; null: this server answers ENCRYPT with `unsupported`. */
+  tls: ServerCredentials | null;
+  /** LOGIN with a password or token is accepted in clear over the network too (--allow-plaintext). */
+  allowPlaintext: boolean;
 }
+
+/** A peer that asked for TLS and does not complete the handshake in this long is dropped. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * One client's TCP connection: frames in through a FrameDecoder, requests answered one at a time in arrival
@@ -39,7 +49,13 @@ export class Connection implements StreamSink {
   user: string | null = null;
   readonly streams = new Map<number, PlayerStream>();
   readonly remote: string;
-  private readonly decoder: FrameDecoder;
+  /** The socket frames travel on: the TCP socket, or after ENCRYPT the TLS socket over it. */
+  socket: Socket;
+  /** Set when ENCRYPT was accepted: from then on no clear-text byte is read as a request. */
+  encrypting = false;
+  /** The TLS handshake is done; every frame from here on travelled encrypted. */
+  encrypted = false;
+  private decoder: FrameDecoder;
   /** Requests and refusals waiting their turn, so every request is answered in the order it was sent. */
   private readonly queue: QueuedItem[] = [];
   private lastFrameAt = Date.now();
@@ -48,18 +64,73 @@ export class Connection implements StreamSink {
   private closing = false;
 
   constructor(
-    readonly socket: Socket,
+    socket: Socket,
     private readonly ctx: ConnectionContext,
   ) {
+    this.socket = socket;
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder({ maxPayload: ctx.limits.maxPayload });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk, this.onDecoded));
+    this.attach(socket);
     this.armIdleTimer(ctx.limits.idleTimeoutMs);
+  }
+
+  /**
+   * Whether a LOGIN may carry a password or token here: on an encrypted connection, one that never left this
+   * machine (its local address is a loopback address), or anywhere when the server allows plain text.
+   */
+  get secretsAllowed(): boolean {
+    return this.encrypted || this.ctx.allowPlaintext || isLoopbackAddress(this.socket.localAddress ?? '');
+  }
+
+  /**
+   * Answers ENCRYPT and runs the server side of TLS on the TCP socket. Whatever the peer sent since ENCRYPT is dropped
+   * unread (CVE-2011-0411: bytes injected before the handshake must not pass as requests sent under encryption); from
+   * here the decoder starts afresh on the decrypted bytes.
+   */
+  acceptEncrypt(): void {
+    const raw = this.socket;
+    if (this.closing || raw.destroyed) return;
+    if (this.write(encodeFrame(build.encryptAck()))) {
+      this.startTls(true);
+      return;
+    }
+    // The ACK is still queued: the peer cannot have it yet, so what it sends until it is out is not its handshake.
+    // Reading stops until then, and what arrives meanwhile is left to TLS, which fails on anything but a handshake.
+    raw.pause();
+    raw.once('drain', () => this.startTls(false));
+  }
+
+  private startTls(dropUnread: boolean): void {
+    const raw = this.socket;
+    if (!this.ctx.tls || this.closing || raw.destroyed) return;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('drain');
+    raw.removeAllListeners('close');
+    if (dropUnread) while (raw.read() !== null);
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: this.ctx.tls.context });
+    this.socket = secure;
+    this.decoder = new FrameDecoder({ maxPayload: this.ctx.limits.maxPayload });
+    this.attach(secure);
+    const timer = setTimeout(() => {
+      this.ctx.log.info('tls-handshake-timeout', { remote: this.remote });
+      secure.destroy();
+    }, HANDSHAKE_TIMEOUT_MS);
+    timer.unref();
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      this.encrypted = true;
+      this.ctx.log.info('encrypted', { remote: this.remote, protocol: secure.getProtocol(), fingerprint: this.ctx.tls?.fingerprint });
+    });
+    secure.once('close', () => clearTimeout(timer));
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk, this.onDecoded));
     socket.on('drain', () => {
       for (const s of this.streams.values()) s.resume();
     });
-    socket.on('error', (err) => ctx.log.debug('socket-error', { uid: this.uid, remote: this.remote, error: err.message }));
+    socket.on('error', (err) => this.ctx.log.debug('socket-error', { uid: this.uid, remote: this.remote, error: err.message }));
     socket.on('close', () => void this.cleanup());
   }
 
@@ -89,7 +160,8 @@ export class Connection implements StreamSink {
     if (this.closing) return;
     this.closing = true;
     this.ctx.log.info('closing', { uid: this.uid, remote: this.remote, code, message });
-    this.send(build.error(this.uid, 0, code, message));
+    // Between ENCRYPT and the end of the handshake there is no channel to say why: the peer sees the close.
+    if (this.encrypting === this.encrypted) this.send(build.error(this.uid, 0, code, message));
     this.socket.end();
     // A peer that never reads must not keep the socket (and its buffers) alive.
     setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -135,6 +207,14 @@ export class Connection implements StreamSink {
     if (f.ack) return refusal('bad-state', 'a client sends requests, not ACK frames');
     // The flag is defined, so the frame is still framed and the connection lives; the frame itself is not acted on.
     if (f.encrypted) return refusal('unsupported', ENCRYPTED_FRAME_REFUSAL);
+    if (f.type === FrameType.CONTROL && f.func === ControlFunc.ENCRYPT) {
+      if (this.encrypting) return refusal('already-encrypted', 'this connection is encrypted already');
+      if (this.uid !== 0) return refusal('already-logged-in', 'ENCRYPT comes before LOGIN: this connection is logged in in clear text');
+      if (!this.ctx.tls) return refusal('unsupported', 'this server does not offer encryption');
+      // Decided here, as the frame is read, not when its turn comes: the bytes after it must never be read.
+      this.encrypting = true;
+      this.decoder.stop();
+    }
     // CREDIT is not a request and gets no answer: applying it at once keeps streams flowing behind slow requests.
     if (this.ctx.handlers.isImmediate(f)) {
       void this.run(f);
@@ -214,4 +294,9 @@ export class Connection implements StreamSink {
     this.ctx.log.info('disconnected', { uid: this.uid, user: this.user, remote: this.remote });
     this.ctx.onClosed(this);
   }
+}
+
+function isLoopbackAddress(address: string): boolean {
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || (isIP(v4) === 4 && v4.startsWith('127.'));
 }

@@ -49,6 +49,7 @@ export class RequestHandlers {
     on(FrameType.CONTROL, ControlFunc.LOGIN, this.login);
     on(FrameType.CONTROL, ControlFunc.LOGOUT, this.logout);
     on(FrameType.CONTROL, ControlFunc.PING, (conn) => conn.send(build.pingAck(conn.uid)));
+    on(FrameType.CONTROL, ControlFunc.ENCRYPT, this.encrypt);
     on(FrameType.LIBRARY, LibraryFunc.LIST, this.list);
     on(FrameType.LIBRARY, LibraryFunc.ARTWORK, this.artwork);
     on(FrameType.PLAYER, PlayerFunc.SETUP, this.setup);
@@ -70,16 +71,22 @@ export class RequestHandlers {
   async handle(conn: Connection, f: Frame): Promise<void> {
     if (!isKnownType(f.type)) throw new AtpError('unknown-type', `frame type ${f.type} is not defined in ATP/1`);
     if (!isKnownFunc(f.type, f.func)) throw new AtpError('unknown-func', `func ${f.func} is not defined for frame type ${f.type}`);
-    const isPreLogin = f.type === FrameType.CONTROL && (f.func === ControlFunc.LOGIN || f.func === ControlFunc.PING);
+    const isPreLogin =
+      f.type === FrameType.CONTROL && (f.func === ControlFunc.LOGIN || f.func === ControlFunc.PING || f.func === ControlFunc.ENCRYPT);
     if (conn.uid === 0 && !isPreLogin) throw new AtpError('not-logged-in', 'log in first');
     const handler = this.table.get(f.type * 256 + f.func);
-    if (!handler) throw new AtpError('unsupported', 'this server does not offer this request (recording and encryption come later)');
+    if (!handler) throw new AtpError('unsupported', 'this server does not offer this request (recording comes later)');
     await handler(conn, f);
   }
 
   private readonly login: Handler = async (conn, f) => {
     if (conn.uid !== 0) throw new AtpError('already-logged-in', `already logged in as ${conn.user}`);
     const req = parseLoginRequest(f.payload);
+    // Refused before the secret is looked at: a server must not become an oracle for passwords sent in clear.
+    if ((req.password !== undefined || req.token !== undefined) && !conn.secretsAllowed) {
+      this.ctx.log.warn('login-in-clear-refused', { remote: conn.remote, user: req.user ?? null });
+      throw new AtpError('encryption-required', 'send ENCRYPT first: this server takes no password or token in clear text over the network');
+    }
     const user = await this.ctx.auth.authenticate(req).catch((err: unknown) => {
       this.ctx.log.warn('login-failed', { remote: conn.remote, user: req.user ?? null });
       throw err;
@@ -99,6 +106,17 @@ export class RequestHandlers {
         library: await this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
       }),
     );
+  };
+
+  /** The connection reader accepted it and stopped reading clear text; here, in its turn, comes the ACK and TLS. */
+  private readonly encrypt: Handler = (conn) => {
+    if (conn.uid !== 0) {
+      // A LOGIN sent ahead of it in the same breath succeeded: the bytes after ENCRYPT are gone, so the connection is.
+      conn.refuse({ type: FrameType.CONTROL, func: ControlFunc.ENCRYPT, uid: conn.uid, did: 0 }, 'already-logged-in', 'ENCRYPT comes before LOGIN');
+      conn.fail('already-logged-in', 'the bytes sent after ENCRYPT were dropped: the connection cannot go on');
+      return;
+    }
+    conn.acceptEncrypt();
   };
 
   private readonly logout: Handler = (conn) => {

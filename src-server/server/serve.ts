@@ -3,6 +3,8 @@
  * core), the primary keeps the library and the listening port; each cluster worker holds connections and streams
  * on the port the primary shares, asking the primary for library data (library-relay.ts). Connections are spread
  * across workers by the cluster's round robin. A worker that dies is replaced; SIGTERM and SIGINT stop all cleanly.
+ * Every process that holds connections loads the TLS certificate itself, and reloads it on SIGHUP (the primary
+ * tells its workers), so handshakes from then on use the renewed files and no connection is dropped.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
@@ -15,6 +17,8 @@ import type { ServerLimitsConfig } from './config.js';
 import { ClusterQuota, primaryQuota } from './connection-quota.js';
 import { LibraryClient, answerLibraryCalls } from './library-relay.js';
 import { OpeningLibrary } from './opening-library.js';
+import { CertificateError, ServerCredentials } from '../tls/server-credentials.js';
+import { ensureSelfSigned, type CertificatePaths } from '../tls/self-signed.js';
 import { StartupError, checkMusicFolder, listenFailure } from './startup.js';
 
 export interface ServeOptions {
@@ -31,6 +35,33 @@ export interface ServeOptions {
   watch: boolean;
   rescanIntervalMs: number;
   workers: number;
+  /** The certificate files; `selfSigned`: made in the state directory on first start when missing. */
+  tls: { paths: CertificatePaths; selfSigned: boolean };
+  allowPlaintext: boolean;
+}
+
+const RELOAD_TLS = 'reload-tls';
+
+/** The certificate this process offers, or a StartupError that names the file at fault. */
+async function loadCredentials(o: ServeOptions): Promise<ServerCredentials> {
+  try {
+    if (o.tls.selfSigned && cluster.isPrimary && (await ensureSelfSigned(o.tls.paths))) {
+      o.log.info('certificate-made', { cert: o.tls.paths.cert });
+    }
+    return await ServerCredentials.load(o.tls.paths);
+  } catch (err) {
+    if (err instanceof CertificateError) throw new StartupError(err.message);
+    throw new StartupError(`the TLS certificate could not be made in ${o.tls.paths.cert}: ${(err as Error).message}`);
+  }
+}
+
+async function reloadCredentials(credentials: ServerCredentials, log: Logger): Promise<void> {
+  try {
+    const { fingerprint } = await credentials.reload();
+    log.info('certificate-reloaded', { fingerprint });
+  } catch (err) {
+    log.error('certificate-reload-failed', { error: (err as Error).message, fingerprint: credentials.fingerprint });
+  }
 }
 
 const WORKER_ENV = { index: 'ATP_WORKER_INDEX', port: 'ATP_WORKER_PORT', root: 'ATP_WORKER_ROOT', count: 'ATP_WORKER_COUNT' };
@@ -39,8 +70,10 @@ const WORKER_ENV = { index: 'ATP_WORKER_INDEX', port: 'ATP_WORKER_PORT', root: '
 export async function serve(o: ServeOptions): Promise<void> {
   if (cluster.isWorker) return serveAsWorker(o);
   const root = await checkMusicFolder(o.libraryPath);
+  const credentials = await loadCredentials(o);
+  o.log.info('certificate', { cert: o.tls.paths.cert, fingerprint: credentials.fingerprint });
   const library = new OpeningLibrary(root);
-  const { stop, port } = o.workers > 1 ? await startWorkers(o, root, library) : await startInProcess(o, library);
+  const { stop, port, reloadTls } = o.workers > 1 ? await startWorkers(o, root, library) : await startInProcess(o, library, credentials);
   let stopping = false;
   const stopOn = (signal: string) => async () => {
     if (stopping) return;
@@ -59,6 +92,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   announce(o.host, port);
   process.on('SIGHUP', () => {
     o.log.info('rescan-requested', { signal: 'SIGHUP' });
+    reloadTls();
     void music.rescan();
   });
 }
@@ -71,16 +105,18 @@ function announce(host: string, port: number): void {
 interface Started {
   port: number;
   stop(): Promise<void>;
+  /** Reads the certificate files again in every process that holds connections. */
+  reloadTls(): void;
 }
 
-async function startInProcess(o: ServeOptions, library: Library): Promise<Started> {
+async function startInProcess(o: ServeOptions, library: Library, tls: ServerCredentials): Promise<Started> {
   const auth = await o.makeAuth();
-  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log });
+  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log, tls, allowPlaintext: o.allowPlaintext });
   const addr = await server.listen(o.host, o.port).catch((err: NodeJS.ErrnoException) => {
     throw listenFailure(err, o.host, o.port);
   });
   o.log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe(), workers: 1 });
-  return { port: addr.port, stop: () => server.close() };
+  return { port: addr.port, stop: () => server.close(), reloadTls: () => void reloadCredentials(tls, o.log) };
 }
 
 /** The port is bound here first, so that a port in use is reported before workers or a scan start. */
@@ -128,7 +164,10 @@ async function startWorkers(o: ServeOptions, root: string, library: Library): Pr
       setTimeout(() => w.kill('SIGKILL'), 5000).unref();
     })));
   };
-  return { port, stop };
+  const reloadTls = () => {
+    for (const w of Object.values(cluster.workers ?? {})) if (w && !w.isDead()) w.send({ kind: RELOAD_TLS });
+  };
+  return { port, stop, reloadTls };
 }
 
 async function serveAsWorker(o: ServeOptions): Promise<void> {
@@ -136,15 +175,18 @@ async function serveAsWorker(o: ServeOptions): Promise<void> {
   const count = Number(process.env[WORKER_ENV.count]);
   let server: AtpServer | null = null;
   let stopping = false;
+  const log = withFields(o.log, { worker: index });
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await server?.close();
     process.exit(code);
   };
+  let credentials: ServerCredentials | null = null;
   // Listened for before anything else: a shutdown may come while this worker is still starting.
   process.on('message', (m: { kind?: string }) => {
     if (m?.kind === 'shutdown') void stop(0);
+    if (m?.kind === RELOAD_TLS && credentials) void reloadCredentials(credentials, log);
   });
   // The primary decides when to stop: a terminal's Ctrl-C or hang-up reaches the whole group, the primary included.
   process.on('SIGINT', () => {});
@@ -155,10 +197,13 @@ async function serveAsWorker(o: ServeOptions): Promise<void> {
     for (const conn of server?.connectionList() ?? []) conn.socket.destroy();
     process.exit(1);
   });
+  credentials = await loadCredentials(o);
   const created = new AtpServer({
     library: new LibraryClient(process.env[WORKER_ENV.root]!),
     auth: await o.makeAuth(),
-    log: withFields(o.log, { worker: index }),
+    tls: credentials,
+    allowPlaintext: o.allowPlaintext,
+    log,
     limits: o.limits,
     // The limit is the whole server's: the primary counts every worker's connections.
     quota: primaryQuota(),

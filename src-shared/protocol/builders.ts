@@ -30,6 +30,9 @@ export const login = (req: LoginRequest) => control(ControlFunc.LOGIN, 0, req);
 export const loginAck = (reply: LoginReply) => control(ControlFunc.LOGIN, reply.uid, reply, true);
 export const logout = (uid: number) => control(ControlFunc.LOGOUT, uid, null);
 export const logoutAck = (uid: number) => control(ControlFunc.LOGOUT, uid, null, true);
+/** Asks to upgrade the connection to TLS; sent before LOGIN, so with uid 0. */
+export const encrypt = (uid = 0) => control(ControlFunc.ENCRYPT, uid, null);
+export const encryptAck = () => control(ControlFunc.ENCRYPT, 0, null, true);
 export const ping = (uid: number) => control(ControlFunc.PING, uid, null);
 export const pingAck = (uid: number) => control(ControlFunc.PING, uid, null, true);
 

@@ -53,6 +53,7 @@ export class FrameDecoder {
   private end = 0;
   private skipRemaining = 0;
   private failed: FramingError | null = null;
+  private stopped = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
@@ -67,8 +68,18 @@ export class FrameDecoder {
     return this.failed;
   }
 
+  /**
+   * Reads nothing more: the rest of the chunk being read and everything pushed later are dropped, unread. Called
+   * from an emit (the frame that ends the clear-text stream, CONTROL/ENCRYPT) it takes effect after that frame.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.buffer = new Uint8Array(0);
+    this.start = this.end = this.skipRemaining = 0;
+  }
+
   push(chunk: Uint8Array, emit: (event: DecodeEvent) => void): void {
-    if (this.failed) return;
+    if (this.failed || this.stopped) return;
     let data: Uint8Array;
     let pos: number;
     let end: number;
@@ -102,6 +113,7 @@ export class FrameDecoder {
       }
       if ((flags & Flag.EXT) === 0) {
         emit({ kind: 'frame', frame: { ...header, payload: null } });
+        if (this.stopped) return;
         pos += HEADER_SIZE;
         continue;
       }
@@ -133,11 +145,13 @@ export class FrameDecoder {
       pos += total;
       if (header.checksum && crc32(data, payloadStart, payloadEnd) !== readU32(data, payloadEnd)) {
         emit({ kind: 'refused', header, error: { code: 'checksum-mismatch', message: 'payload CRC-32 does not match' } });
+        if (this.stopped) return;
         continue;
       }
       // The caller's chunk is never reused by us, so a view is safe; our own buffer is, so copy out of it.
       const payload = borrowed ? data.subarray(payloadStart, payloadEnd) : data.slice(payloadStart, payloadEnd);
       emit({ kind: 'frame', frame: { ...header, payload } });
+      if (this.stopped) return;
     }
     this.keep(data, pos, end, borrowed);
   }

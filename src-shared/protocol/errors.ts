@@ -16,12 +16,14 @@ export const ERROR_CODES = {
   'bad-credentials': ErrorClass.AUTH,
   'wrong-uid': ErrorClass.AUTH,
   'already-logged-in': ErrorClass.AUTH,
+  'encryption-required': ErrorClass.AUTH,
   // REQUEST: the frame was read but cannot be acted on; the connection lives on.
   'unknown-type': ErrorClass.REQUEST,
   'unknown-func': ErrorClass.REQUEST,
   'bad-payload': ErrorClass.REQUEST,
   'bad-state': ErrorClass.REQUEST,
   'checksum-mismatch': ErrorClass.REQUEST,
+  'already-encrypted': ErrorClass.REQUEST,
   // RESOURCE
   'unknown-track': ErrorClass.RESOURCE,
   'unknown-stream': ErrorClass.RESOURCE,

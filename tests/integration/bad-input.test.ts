@@ -98,7 +98,7 @@ describe('bad input from a socket', () => {
   answered('DATA sent to the server', (uid) => encodeFrame(build.data(uid, 1, 1, 0, new Uint8Array(4))), 'bad-state');
   answered('an ACK sent as a request', (uid) => encodeFrame(build.pingAck(uid)), 'bad-state');
   answered('the ENCRYPTED flag', (uid) => encodeFrame({ ...build.ping(uid), encrypted: true }), 'unsupported');
-  answered('ENCRYPT', (uid) => encodeFrame(frame({ type: FrameType.CONTROL, func: 2, uid })), 'unsupported');
+  answered('ENCRYPT after LOGIN', (uid) => encodeFrame(frame({ type: FrameType.CONTROL, func: 2, uid })), 'already-logged-in');
   answered('RECORD START', (uid) => encodeFrame(frame({ type: FrameType.RECORD, func: 0, uid })), 'unsupported');
   answered('a second LOGIN', (uid) => encodeFrame({ ...build.login({ user: 'x' }), uid }), 'already-logged-in');
 

@@ -165,3 +165,32 @@ describe('inbound: a stream of frames cut anywhere', () => {
     }
   });
 });
+
+describe('FrameDecoder.stop (the end of clear text at ENCRYPT)', () => {
+  test('frames after the stopping one, in the same chunk or later, are never handed on', () => {
+    const decoder = new FrameDecoder();
+    const seen: Frame[] = [];
+    const emit = (e: DecodeEvent) => {
+      if (e.kind !== 'frame') return;
+      seen.push(e.frame);
+      if (e.frame.type === 1 && e.frame.func === 2) decoder.stop();
+    };
+    const login = encodeFrame(build.login({ user: 'mallory', password: 'x' }));
+    decoder.push(concat([encodeFrame(build.ping(0)), encodeFrame(build.encrypt()), login.subarray(0, 5)]), emit);
+    decoder.push(login.subarray(5), emit);
+    decoder.push(encodeFrame(build.ping(0)), emit);
+    assert.deepEqual(seen.map((f) => [f.type, f.func]), [[1, 3], [1, 2]]);
+    assert.equal(decoder.pendingBytes, 0);
+  });
+
+  test('a stop while a frame with a payload is read drops the rest of that chunk', () => {
+    const decoder = new FrameDecoder();
+    const seen: Frame[] = [];
+    const list = encodeFrame(build.list(0, {}));
+    decoder.push(concat([list, list, list]), (e) => {
+      if (e.kind === 'frame') seen.push(e.frame);
+      decoder.stop();
+    });
+    assert.equal(seen.length, 1);
+  });
+});

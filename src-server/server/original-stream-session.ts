@@ -19,19 +19,9 @@ import {
   type StreamFormat,
 } from '../../src-shared/protocol/index.js';
 import type { CodedSource } from '../../src-codecs/original/coded-source.js';
-import type { StreamSink } from './stream-session.js';
+import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
 
-/** What a connection asks of every stream it holds, whatever its encoding. */
-export interface PlayerStream {
-  readonly did: number;
-  readonly trackId: string;
-  readonly format: StreamFormat;
-  play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply>;
-  pause(): Promise<PauseReply>;
-  addCredit(bytes: number): void;
-  resume(): void;
-  close(): Promise<void>;
-}
+export type { PlayerStream } from './paced-stream.js';
 
 /** Bytes of units gathered into one DATA at most: few writes, and a frame well under any receiver's maxPayload. */
 const DATA_BYTES = 32 * 1024;
@@ -40,32 +30,31 @@ interface HeldUnit {
   bytes: Uint8Array;
   position: number;
   end: number | null;
+  /** The bytes are this stream's own copy, not a view into the reader's buffer. */
+  owned?: boolean;
 }
 
-export class OriginalStreamSession implements PlayerStream {
+export class OriginalStreamSession extends PacedStream {
   readonly format: StreamFormat;
   readonly codec: CodecInfo;
   private readonly bare: boolean;
-  private epoch = 0;
-  private playing = false;
   /** Where the next PLAY without a position restarts: the output frame the units sent so far reach. */
   private nextFrame = 0;
-  private credit: number;
-  /** A unit read but not yet covered by the window, kept (copied) until credit comes. */
+  /** A unit read but not sent (no credit or no room for it), kept (copied) for the next DATA. */
   private held: HeldUnit | null = null;
   private atEnd = false;
-  private running: Promise<void> | null = null;
-  private stopRequested = false;
-  private closed = false;
+  private readonly buffers: FrameBuffers;
+  private readonly payloadOffset: number;
 
   constructor(
-    readonly did: number,
-    readonly trackId: string,
+    did: number,
+    trackId: string,
     private readonly source: CodedSource,
-    private readonly sink: StreamSink,
+    sink: StreamSink,
     window: number,
     private readonly checksum: boolean,
   ) {
+    super(did, trackId, sink, window, 1);
     const f = source.format;
     this.format = {
       sampleRate: f.sampleRate,
@@ -77,7 +66,8 @@ export class OriginalStreamSession implements PlayerStream {
     };
     this.codec = source.codec;
     this.bare = source.codec.name === 'pcm';
-    this.credit = window;
+    this.buffers = FrameBuffers.of(encodedSize(DATA_HEADER_SIZE + DATA_BYTES, checksum));
+    this.payloadOffset = encodedSize(0, false) + DATA_HEADER_SIZE;
   }
 
   async play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply> {
@@ -86,10 +76,8 @@ export class OriginalStreamSession implements PlayerStream {
     await this.source.restart(this.nextFrame);
     this.held = null;
     this.atEnd = false;
-    if (window !== undefined) this.credit = window;
-    this.epoch = (this.epoch + 1) >>> 0;
-    this.playing = true;
-    return { epoch: this.epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
+    const epoch = this.startEpoch(window);
+    return { epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
   }
 
   async pause(): Promise<PauseReply> {
@@ -97,29 +85,8 @@ export class OriginalStreamSession implements PlayerStream {
     return { frame: this.nextFrame, positionMs: this.positionMs() };
   }
 
-  addCredit(bytes: number): void {
-    this.credit = Math.min(this.credit + bytes, Number.MAX_SAFE_INTEGER);
-    this.resume();
-  }
-
-  resume(): void {
-    if (this.running || !this.playing || this.closed) return;
-    this.running = this.produce().finally(() => {
-      this.running = null;
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
-    this.closed = true;
-    await this.source.close().catch(() => {});
-  }
-
-  private async stop(): Promise<void> {
-    this.stopRequested = true;
-    while (this.running) await this.running;
-    this.stopRequested = false;
-    this.playing = false;
+  protected release(): Promise<void> {
+    return this.source.close();
   }
 
   private positionMs(): number {
@@ -145,11 +112,21 @@ export class OriginalStreamSession implements PlayerStream {
     }
   }
 
-  private async produce(): Promise<void> {
-    while (this.playing && !this.stopRequested && !this.sink.congested) {
-      const units: HeldUnit[] = [];
+  /** Keeps a unit for later: the reader's bytes are a view into its buffer, valid until its next read. */
+  private hold(unit: HeldUnit): void {
+    this.held = unit.owned ? unit : { bytes: unit.bytes.slice(), position: unit.position, end: unit.end, owned: true };
+  }
+
+  protected async produce(): Promise<void> {
+    while (this.flowing) {
+      if (this.atEnd && !this.held) return this.end();
+      // The rest of the track in coded bytes is not known ahead: wait for the mark (or the END that needs none).
+      if (this.waitsForCredit(Number.MAX_SAFE_INTEGER)) return;
+      let buffer = this.buffers.take(encodedSize(DATA_HEADER_SIZE + DATA_BYTES, this.checksum));
       let bytes = 0;
+      let position = 0;
       try {
+        // Units are copied once, straight into the DATA being built.
         while (bytes < DATA_BYTES && !this.atEnd) {
           const room = Math.min(DATA_BYTES - bytes, this.credit - bytes);
           if (this.bare && room < this.codec.maxUnitBytes) break;
@@ -158,54 +135,49 @@ export class OriginalStreamSession implements PlayerStream {
             this.atEnd = true;
             break;
           }
-          // The reader's bytes are a view into its buffer, valid until its next read: copy what is kept.
-          const kept = { bytes: unit.bytes.slice(), position: unit.position, end: unit.end };
-          if (bytes + this.wireSize(kept) > this.credit) {
-            this.held = kept;
+          const size = this.wireSize(unit);
+          if (bytes + size > this.credit || (bytes > 0 && bytes + size > DATA_BYTES)) {
+            this.hold(unit);
             break;
           }
-          units.push(kept);
-          bytes += this.wireSize(kept);
+          if (this.payloadOffset + size > buffer.length) {
+            // One unit larger than a usual DATA (a high-resolution FLAC frame): a buffer of its own.
+            this.buffers.give(buffer, true);
+            buffer = new Uint8Array(encodedSize(DATA_HEADER_SIZE + size, this.checksum));
+          }
+          if (bytes === 0) position = unit.position;
+          const at = this.payloadOffset + bytes;
+          if (!this.bare) new DataView(buffer.buffer, buffer.byteOffset).setUint32(at, unit.bytes.length);
+          buffer.set(unit.bytes, this.bare ? at : at + UNIT_LENGTH_SIZE);
+          bytes += size;
+          if (unit.end !== null) this.nextFrame = Math.max(this.nextFrame, Math.min(unit.end, this.format.totalFrames));
         }
       } catch (err) {
-        this.playing = false;
-        this.sink.onFailure(this.did, err as Error);
-        return;
+        this.buffers.give(buffer, true);
+        return this.fail(err as Error);
       }
-      if (units.length === 0) {
+      if (bytes === 0) {
+        this.buffers.give(buffer, true);
         // END costs no credit: a receiver that has been sent every unit learns so without granting more.
         if (this.atEnd && !this.held) return this.end();
         return;
       }
-      this.send(units, bytes);
+      this.send(buffer, bytes, position);
     }
   }
 
-  private send(units: readonly HeldUnit[], bytes: number): void {
+  private send(buffer: Uint8Array, bytes: number, position: number): void {
     const payloadLength = DATA_HEADER_SIZE + bytes;
-    const buffer = new Uint8Array(encodedSize(payloadLength, this.checksum));
     const header = { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
     const payloadStart = writeFrameHead(buffer, 0, header, payloadLength);
-    writeDataHeader(buffer, payloadStart, this.epoch, units[0]!.position);
-    let at = payloadStart + DATA_HEADER_SIZE;
-    const view = new DataView(buffer.buffer);
-    for (const unit of units) {
-      if (!this.bare) {
-        view.setUint32(at, unit.bytes.length);
-        at += UNIT_LENGTH_SIZE;
-      }
-      buffer.set(unit.bytes, at);
-      at += unit.bytes.length;
-      if (unit.end !== null) this.nextFrame = Math.max(this.nextFrame, Math.min(unit.end, this.format.totalFrames));
-    }
+    writeDataHeader(buffer, payloadStart, this.epoch, position);
     if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
     this.credit -= bytes;
-    this.sink.write(buffer);
+    this.buffers.give(buffer, this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum))));
   }
 
   private end(): void {
-    this.playing = false;
     this.nextFrame = this.format.totalFrames;
-    this.sink.onEnd(this.did, this.epoch, this.format.totalFrames);
+    this.finish(this.format.totalFrames);
   }
 }

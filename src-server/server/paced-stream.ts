@@ -1,0 +1,166 @@
+/**
+ * What every stream shares, whatever its encoding: epochs, the receiver's window of credit, and one producing run
+ * at a time that CREDIT and a draining socket wake. There is no timer: the receiver's CREDIT paces a stream. Each
+ * encoding (stream-session.ts: PCM; original-stream-session.ts: the file's own units) says how it fills DATA.
+ */
+import type { PauseReply, PlayReply, StreamFormat } from '../../src-shared/protocol/index.js';
+
+/** What a stream needs from its connection: a way to write and to know whether the socket wants a pause. */
+export interface StreamSink {
+  readonly uid: number;
+  readonly congested: boolean;
+  /** True when the bytes went to the kernel at once, so the caller may reuse their buffer. */
+  write(bytes: Uint8Array): boolean;
+  /** `reason` is set only when the track ended before the totalFrames its SETUP reply announced. */
+  onEnd(did: number, epoch: number, totalFrames: number, reason?: string): void;
+  onFailure(did: number, err: Error): void;
+}
+
+/** What a connection asks of every stream it holds. */
+export interface PlayerStream {
+  readonly did: number;
+  readonly trackId: string;
+  readonly format: StreamFormat;
+  play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply>;
+  pause(): Promise<PauseReply>;
+  addCredit(bytes: number): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The credit a stream waits for before it sends more, unless what is left of the track is less (PROTOCOL.md §8.3):
+ * DATA of a few hundred bytes for each small CREDIT would cost a system call each. Half the window at most, so a
+ * small window still flows.
+ */
+export const LOW_WATER_BYTES = 16 * 1024;
+
+/**
+ * Buffers DATA is built in, reused once the socket has taken their bytes: a stream holds none between DATA, and
+ * the garbage collector sees no buffer per frame. As many exist as DATA are being built at one moment.
+ */
+export class FrameBuffers {
+  private static readonly bySize = new Map<number, FrameBuffers>();
+  private readonly free: Uint8Array[] = [];
+
+  private constructor(private readonly size: number) {}
+
+  /** The process's pool of buffers of `size` bytes. */
+  static of(size: number): FrameBuffers {
+    let pool = FrameBuffers.bySize.get(size);
+    if (!pool) FrameBuffers.bySize.set(size, (pool = new FrameBuffers(size)));
+    return pool;
+  }
+
+  take(size: number): Uint8Array {
+    if (size > this.size) return new Uint8Array(size);
+    return this.free.pop() ?? new Uint8Array(this.size);
+  }
+
+  /** A buffer the socket still holds (it could not write it all at once) is left to it. */
+  give(buffer: Uint8Array, reusable: boolean): void {
+    if (reusable && buffer.length === this.size && this.free.length < 64) this.free.push(buffer);
+  }
+}
+
+export abstract class PacedStream implements PlayerStream {
+  abstract readonly format: StreamFormat;
+  protected epoch = 0;
+  protected playing = false;
+  /** Bytes the receiver's window still allows. */
+  protected credit: number;
+  protected lowWater: number;
+  private running: Promise<void> | null = null;
+  private wakeAgain = false;
+  protected stopRequested = false;
+  private closed = false;
+
+  protected constructor(
+    readonly did: number,
+    readonly trackId: string,
+    protected readonly sink: StreamSink,
+    window: number,
+    /** The smallest amount worth a DATA: a PCM sample frame, a whole coded unit. */
+    private readonly quantum: number,
+  ) {
+    this.credit = window;
+    this.lowWater = this.lowWaterFor(window);
+  }
+
+  abstract play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply>;
+  abstract pause(): Promise<PauseReply>;
+  /** Sends DATA while playing, credit and the socket allow; returns when one of them says wait. */
+  protected abstract produce(): Promise<void>;
+  protected abstract release(): Promise<void>;
+
+  addCredit(bytes: number): void {
+    this.credit = Math.min(this.credit + bytes, Number.MAX_SAFE_INTEGER);
+    this.resume();
+  }
+
+  /** Called when the socket drained or credit arrived: produce more if there is a reason to. */
+  resume(): void {
+    if (!this.playing || this.closed) return;
+    if (this.running) {
+      // Several CREDITs can arrive in one read: a run that just decided to wait must look at the credit again.
+      this.wakeAgain = true;
+      return;
+    }
+    this.running = this.produce().finally(() => {
+      this.running = null;
+      if (!this.wakeAgain) return;
+      this.wakeAgain = false;
+      this.resume();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.closed = true;
+    await this.release().catch(() => {});
+  }
+
+  /** Ends the current run and stops producing until the next PLAY. */
+  protected async stop(): Promise<void> {
+    this.stopRequested = true;
+    while (this.running) await this.running;
+    this.stopRequested = false;
+    this.playing = false;
+  }
+
+  /** A new epoch, with `window` (when given) replacing all earlier accounting. */
+  protected startEpoch(window: number | undefined): number {
+    if (window !== undefined) {
+      this.credit = window;
+      this.lowWater = this.lowWaterFor(window);
+    }
+    this.epoch = (this.epoch + 1) >>> 0;
+    this.playing = true;
+    return this.epoch;
+  }
+
+  /** Whether to wait for more credit before sending, when `rest` bytes would finish the track. */
+  protected waitsForCredit(rest: number): boolean {
+    return this.credit < this.lowWater && this.credit < rest;
+  }
+
+  /** May a run go on: playing, not being stopped, and the socket not asking for a pause. */
+  protected get flowing(): boolean {
+    return this.playing && !this.stopRequested && !this.sink.congested;
+  }
+
+  protected finish(totalFrames: number, reason?: string): void {
+    this.playing = false;
+    this.sink.onEnd(this.did, this.epoch, totalFrames, reason);
+  }
+
+  protected fail(err: Error): void {
+    this.playing = false;
+    this.sink.onFailure(this.did, err);
+  }
+
+  private lowWaterFor(window: number): number {
+    const bytes = Math.min(LOW_WATER_BYTES, Math.floor(window / 2));
+    return Math.max(this.quantum, bytes - (bytes % this.quantum));
+  }
+}

@@ -48,6 +48,8 @@ export async function fetchTrack(client: AtpClient, trackId: string, options: Fe
       stream.on('error', reject);
       stream.on('close', (err) => reject(err ?? new Error('stream closed before its end')));
     });
+    // Awaited below; until then a failure must not count as unhandled (PLAY itself may fail first, with the same cause).
+    done.catch(() => {});
     const reply = await stream.play({ positionMs: options.fromMs ?? 0 });
     const end = await done;
     if (frames > 0 && expected - frames !== reply.startFrame) {

@@ -102,11 +102,11 @@ async function main(argv: string[]): Promise<number> {
 
   if (positionals[0] === 'user') return manageUsers(positionals.slice(1), usersPath, values['password-stdin']);
   const certPath = values['tls-cert'];
+  if (positionals[0] === 'fingerprint') return printFingerprint(certPath ?? selfSignedPaths(stateDir).cert, certPath === undefined);
   if ((certPath === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert FILE and --tls-key FILE go together');
   const tls = certPath
     ? { paths: { cert: certPath, key: values['tls-key']! }, selfSigned: false }
     : { paths: selfSignedPaths(stateDir), selfSigned: true };
-  if (positionals[0] === 'fingerprint') return printFingerprint(tls.paths.cert, tls.selfSigned);
   if (positionals.length > 0 && positionals[0] !== 'serve') throw new UsageError(`unknown command "${positionals[0]}"`);
 
   if (!values.library) throw new UsageError('--library DIR is required');

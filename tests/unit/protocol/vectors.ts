@@ -122,6 +122,16 @@ export const ENCRYPTED_REFUSED: ErrorBody = {
   message: 'frames are never encrypted one by one: encryption is CONTROL/ENCRYPT, which upgrades the whole connection',
   request: { type: 1, func: 3 },
 };
+export const ENCRYPTION_REQUIRED: ErrorBody = {
+  code: 'encryption-required',
+  message: 'send ENCRYPT first: this server takes no password or token in clear text over the network',
+  request: { type: 1, func: 0 },
+};
+export const ALREADY_ENCRYPTED: ErrorBody = {
+  code: 'already-encrypted',
+  message: 'this connection is encrypted already',
+  request: { type: 1, func: 2 },
+};
 
 /** The DATA payload written out: u32 epoch, u64 first frame, PCM. */
 const DATA_PAYLOAD = new Uint8Array([0, 0, 0, 2, 0, 0, 0, 0, 0, 0x01, 0x58, 0x88, ...PCM]);
@@ -425,6 +435,52 @@ d0 07 30 f8 | 21 8e 4a 43`,
 63 6f 6e 6e 65 63 74 69 6f 6e 22 2c 22 72 65 71
 75 65 73 74 22 3a 7b 22 74 79 70 65 22 3a 31 2c
 22 66 75 6e 63 22 3a 33 7d 7d`,
+  },
+  {
+    name: 'encrypt',
+    from: 'client',
+    frame: frame({ type: 1, func: 2, uid: 0 }),
+    build: () => build.encrypt(),
+    hex: `61 01 02 00 00 00 00 00`,
+  },
+  {
+    name: 'encrypt-ack',
+    from: 'server',
+    frame: frame({ type: 1, func: 2, ack: true, uid: 0 }),
+    build: () => build.encryptAck(),
+    hex: `61 01 02 01 00 00 00 00`,
+  },
+  {
+    name: 'error-encryption-required',
+    from: 'server',
+    frame: frame({ type: 2, func: 1, uid: 0, payload: utf8(ENCRYPTION_REQUIRED) }),
+    build: () => build.error(0, 0, 'encryption-required', ENCRYPTION_REQUIRED.message, ENCRYPTION_REQUIRED.request),
+    hex: `61 02 01 08 00 00 00 00 | 00 00 00 a2 |
+7b 22 63 6f 64 65 22 3a 22 65 6e 63 72 79 70 74
+69 6f 6e 2d 72 65 71 75 69 72 65 64 22 2c 22 6d
+65 73 73 61 67 65 22 3a 22 73 65 6e 64 20 45 4e
+43 52 59 50 54 20 66 69 72 73 74 3a 20 74 68 69
+73 20 73 65 72 76 65 72 20 74 61 6b 65 73 20 6e
+6f 20 70 61 73 73 77 6f 72 64 20 6f 72 20 74 6f
+6b 65 6e 20 69 6e 20 63 6c 65 61 72 20 74 65 78
+74 20 6f 76 65 72 20 74 68 65 20 6e 65 74 77 6f
+72 6b 22 2c 22 72 65 71 75 65 73 74 22 3a 7b 22
+74 79 70 65 22 3a 31 2c 22 66 75 6e 63 22 3a 30
+7d 7d`,
+  },
+  {
+    name: 'error-already-encrypted',
+    from: 'server',
+    frame: frame({ type: 2, func: 2, uid: 0, payload: utf8(ALREADY_ENCRYPTED) }),
+    build: () => build.error(0, 0, 'already-encrypted', ALREADY_ENCRYPTED.message, ALREADY_ENCRYPTED.request),
+    hex: `61 02 02 08 00 00 00 00 | 00 00 00 6b |
+7b 22 63 6f 64 65 22 3a 22 61 6c 72 65 61 64 79
+2d 65 6e 63 72 79 70 74 65 64 22 2c 22 6d 65 73
+73 61 67 65 22 3a 22 74 68 69 73 20 63 6f 6e 6e
+65 63 74 69 6f 6e 20 69 73 20 65 6e 63 72 79 70
+74 65 64 20 61 6c 72 65 61 64 79 22 2c 22 72 65
+71 75 65 73 74 22 3a 7b 22 74 79 70 65 22 3a 31
+2c 22 66 75 6e 63 22 3a 32 7d 7d`,
   },
   {
     name: 'logout',

@@ -23,16 +23,37 @@ const en = {
   artist: 'Artist',
   album: 'Album',
   duration: 'Time',
-  tracks: '{n} tracks',
+  'tracks.one': '{n} track',
+  'tracks.other': '{n} tracks',
   scanning: 'Scanning the library… {scanned} of {total}',
-  noTracks: 'No tracks match.',
+  noTracks: 'Nothing matches “{query}”.',
+  emptyLibrary: 'This library has no music yet. Put files in the server’s music folder; they appear after its next scan.',
+  listError: 'The list could not be loaded. {reason}',
+  retry: 'Retry',
+  trackList: 'Tracks',
+  library: 'Library',
+  nowPlaying: 'Now playing',
+  position: 'Position',
+  shuffle: 'Shuffle',
+  'repeat.off': 'Repeat: off',
+  'repeat.all': 'Repeat: all',
+  'repeat.one': 'Repeat: this track',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  showQueue: 'Show the queue',
+  hideQueue: 'Hide the queue',
+  retryNow: 'Retry now',
+  language: 'Language',
+  languageAuto: 'System language',
+  reconnectingNow: 'Disconnected from {address}. Trying again now…',
   play: 'Play',
   pause: 'Pause',
   previous: 'Previous',
   next: 'Next',
   volume: 'Volume',
   buffering: 'Buffering…',
-  underruns: '{n} dropouts',
+  'underruns.one': '{n} dropout',
+  'underruns.other': '{n} dropouts',
   nothingPlaying: 'Nothing playing',
   queue: 'Queue',
   playNext: 'Play next',
@@ -61,6 +82,7 @@ const en = {
   'error.too-many-connections': 'The server is busy. Try again in a moment.',
   'error.unplayable': 'This track cannot be played.',
   'error.unknown-track': 'This track is no longer in the library.',
+  'error.offline-queue-kept': 'Not connected to a server, so nothing new can start now. The queue is kept.',
   'error.audio': 'Sound could not start: {message}',
   'error.other': 'Something went wrong: {message}',
 };
@@ -86,16 +108,37 @@ const zh: Record<MessageKey, string> = {
   artist: '艺人',
   album: '专辑',
   duration: '时长',
-  tracks: '{n} 首曲目',
+  'tracks.one': '{n} 首曲目',
+  'tracks.other': '{n} 首曲目',
   scanning: '正在扫描音乐库… {scanned} / {total}',
-  noTracks: '没有匹配的曲目。',
+  noTracks: '没有与“{query}”匹配的内容。',
+  emptyLibrary: '音乐库里还没有音乐。把文件放进服务器的音乐文件夹，下次扫描后就会出现。',
+  listError: '无法加载列表。{reason}',
+  retry: '重试',
+  trackList: '曲目',
+  library: '音乐库',
+  nowPlaying: '正在播放',
+  position: '播放位置',
+  shuffle: '随机播放',
+  'repeat.off': '循环：关',
+  'repeat.all': '循环：全部',
+  'repeat.one': '循环：单曲',
+  mute: '静音',
+  unmute: '取消静音',
+  showQueue: '显示播放队列',
+  hideQueue: '隐藏播放队列',
+  retryNow: '立即重试',
+  language: '语言',
+  languageAuto: '跟随系统',
+  reconnectingNow: '与 {address} 的连接已断开。正在重试…',
   play: '播放',
   pause: '暂停',
   previous: '上一首',
   next: '下一首',
   volume: '音量',
   buffering: '正在缓冲…',
-  underruns: '{n} 次断音',
+  'underruns.one': '{n} 次断音',
+  'underruns.other': '{n} 次断音',
   nothingPlaying: '未在播放',
   queue: '播放队列',
   playNext: '下一首播放',
@@ -124,6 +167,7 @@ const zh: Record<MessageKey, string> = {
   'error.too-many-connections': '服务器繁忙，请稍后再试。',
   'error.unplayable': '无法播放此曲目。',
   'error.unknown-track': '此曲目已不在音乐库中。',
+  'error.offline-queue-kept': '尚未连接到服务器，现在无法开始播放新的内容。播放队列已保留。',
   'error.audio': '无法播放声音：{message}',
   'error.other': '出现问题：{message}',
 };
@@ -135,10 +179,27 @@ export function pickLanguage(preferred: readonly string[]): Language {
 }
 
 let table: Record<MessageKey, string> = en;
+let current: Language = 'en';
+let plurals = new Intl.PluralRules('en');
 
 export function setLanguage(language: Language): void {
   table = language === 'zh-CN' ? zh : en;
+  current = language;
+  plurals = new Intl.PluralRules(language);
   if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+
+export function language(): Language {
+  return current;
+}
+
+/** Keys with a form per count: `key.one`, `key.other`. */
+type Counted = { [K in MessageKey]: K extends `${infer B}.one` ? B : never }[MessageKey];
+
+/** The message for a count, in the form the language's plural rules pick ("1 dropout", "2 dropouts"). */
+export function tn(key: Counted, n: number, values: Record<string, string | number> = {}): string {
+  const form = plurals.select(n) === 'one' ? 'one' : 'other';
+  return t(`${key}.${form}` as MessageKey, { ...values, n });
 }
 
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {

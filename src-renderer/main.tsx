@@ -8,11 +8,12 @@ import { AudioEngine } from './audio/audio-engine.js';
 import { AppContext, type AppServices } from './components/app-context.js';
 import { App } from './components/App.js';
 import { desktopClient, installedApi, openAudioPort } from './desktop-client.js';
-import { pickLanguage, setLanguage } from './i18n.js';
+import { pickLanguage } from './i18n.js';
 import { bindMediaSession } from './media-session.js';
 import { createConnectionStore } from './stores/connection-store.js';
 import { createLibraryStore } from './stores/library-store.js';
 import { createPlayerStore, type PlayerStore } from './stores/player-store.js';
+import { createUiStore } from './stores/ui-store.js';
 import './styles.css';
 
 const raw = installedApi();
@@ -20,7 +21,6 @@ const root = createRoot(document.getElementById('root')!);
 if (!raw) {
   root.render(<p className="fatal">This page runs inside ATP Player.</p>);
 } else {
-  setLanguage(pickLanguage(navigator.languages));
   const api = desktopClient(raw);
   let playerState: () => PlayerStore = () => {
     throw new Error('player store not ready');
@@ -30,12 +30,14 @@ if (!raw) {
     trackStarted: (id) => playerState().onTrackStarted(id),
     drained: (id) => playerState().onDrained(id),
   });
+  const connection = createConnectionStore(api);
   const services: AppServices = {
     api,
     engine,
-    connection: createConnectionStore(api),
+    connection,
     library: createLibraryStore(api),
-    player: createPlayerStore(api, engine),
+    player: createPlayerStore(api, engine, { isConnected: () => connection.getState().connection.status === 'connected' }),
+    ui: createUiStore(pickLanguage(navigator.languages), window.innerWidth),
   };
   playerState = services.player.getState;
   api.onEvent((e) => {

@@ -8,7 +8,8 @@ export function bindMediaSession(player: ReturnType<typeof createPlayerStore>): 
   if (!('mediaSession' in navigator)) return;
   const session = navigator.mediaSession;
   const p = () => player.getState();
-  session.setActionHandler('play', () => void p().resume());
+  // Play from a stop (a restored queue, the end of the queue) as well as from a pause.
+  session.setActionHandler('play', () => void (p().status === 'paused' ? p().resume() : p().togglePlay()));
   session.setActionHandler('pause', () => void p().pause());
   session.setActionHandler('previoustrack', () => void p().previous());
   session.setActionHandler('nexttrack', () => void p().next());

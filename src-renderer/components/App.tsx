@@ -1,18 +1,30 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import { errorText, t } from '../i18n.js';
 import { useApp } from './app-context.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { LibraryView } from './LibraryView.js';
 import { NowPlayingBar } from './NowPlayingBar.js';
 import { QueuePanel } from './QueuePanel.js';
+import { insideRovingWidget } from './roving.js';
+import { StatusBar } from './StatusBar.js';
+
+/** Keys typed into a field of text are the field's, not the player's. */
+function typingIn(target: EventTarget | null): boolean {
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['range', 'checkbox', 'radio', 'button'].includes(target.type);
+}
+
+/** A control that Space or Enter would press itself. */
+function pressable(target: EventTarget | null): boolean {
+  return target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target instanceof HTMLSelectElement;
+}
 
 export function App() {
-  const { connection, library, player, api } = useApp();
+  const { connection, library, player, ui, api } = useApp();
   const state = useStore(connection, (s) => s.connection);
   const connectOpen = useStore(connection, (s) => s.connectOpen);
-  const playerError = useStore(player, (s) => s.error);
-  const [queueOpen, setQueueOpen] = useState(true);
+  const queueOpen = useStore(ui, (s) => s.queueOpen);
+  const language = useStore(ui, (s) => s.language);
   const searchRef = useRef<HTMLInputElement>(null);
   const everConnected = useRef(false);
   if (state.status === 'connected') everConnected.current = true;
@@ -26,13 +38,12 @@ export function App() {
   useEffect(() => {
     return api.onEvent((e) => {
       if (e.type === 'menu' && e.command === 'focus-search') searchRef.current?.focus();
-      if (e.type === 'menu' && e.command === 'toggle-queue') setQueueOpen((o) => !o);
+      if (e.type === 'menu' && e.command === 'toggle-queue') ui.getState().toggleQueue();
     });
-  }, [api]);
+  }, [api, ui]);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
-      const typing = e.target instanceof HTMLInputElement && e.target.type !== 'range' && e.target.type !== 'checkbox';
       const p = player.getState();
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
         e.preventDefault();
@@ -40,39 +51,43 @@ export function App() {
         searchRef.current?.select();
         return;
       }
-      if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.key === ' ') void p.togglePlay();
+      // Media keys, where the system hands them to the page rather than to the MediaSession.
+      if (e.key === 'MediaTrackNext') void p.next();
+      else if (e.key === 'MediaTrackPrevious') void p.previous();
+      else if (e.key === 'MediaPlayPause') void p.togglePlay();
+      else if ((e.ctrlKey || e.metaKey) && e.key === 'ArrowRight' && !typingIn(e.target)) void p.next();
+      else if ((e.ctrlKey || e.metaKey) && e.key === 'ArrowLeft' && !typingIn(e.target)) void p.previous();
+      else if (typingIn(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
+      else if (e.key === ' ' && !pressable(e.target)) void p.togglePlay();
+      else if (e.target instanceof HTMLInputElement && e.target.type === 'range') return;
       else if (e.key === 'ArrowLeft') void p.seekBy(-5000);
       else if (e.key === 'ArrowRight') void p.seekBy(5000);
-      else if (e.key === 'ArrowUp') p.setVolume(p.volume + 0.05);
-      else if (e.key === 'ArrowDown') p.setVolume(p.volume - 0.05);
+      else if (e.key === 'ArrowUp' && !insideRovingWidget(e.target)) p.setVolume(p.volume + 0.05);
+      else if (e.key === 'ArrowDown' && !insideRovingWidget(e.target)) p.setVolume(p.volume - 0.05);
+      else if (e.key === 'n' || e.key === 'N') void p.next();
+      else if (e.key === 'p' || e.key === 'P') void p.previous();
+      else if (e.key === 'm' || e.key === 'M') p.toggleMute();
+      else if (e.key === 's' || e.key === 'S') p.toggleShuffle();
+      else if (e.key === 'r' || e.key === 'R') p.cycleRepeat();
+      else if (e.key === 'q' || e.key === 'Q') ui.getState().toggleQueue();
       else return;
       e.preventDefault();
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [player]);
+  }, [player, ui]);
 
   const showConnect = connectOpen || (!everConnected.current && state.status !== 'connected');
-  if (showConnect) return <ConnectScreen />;
+  // Opened over the library (from the menu or "Change server", while connected or reconnecting): it can be left.
+  const cancel = everConnected.current ? () => connection.getState().setConnectOpen(false) : undefined;
+  if (showConnect) return <ConnectScreen key={language} onCancel={cancel} />;
 
   return (
-    <div className={`app${queueOpen ? ' with-queue' : ''}`}>
-      <header className="status-bar" data-testid="connection-status" data-status={state.status}>
-        <span className="status-dot" />
-        <span className="status-text">
-          {state.status === 'connected' && (state.session.local ? t('connectedLocal') : t('connected', { address: state.session.address, user: state.session.user }))}
-          {state.status === 'connecting' && t('connecting')}
-          {state.status === 'reconnecting' && t('reconnecting', { address: state.address, seconds: Math.ceil(state.retryInMs / 1000) })}
-          {state.status === 'disconnected' && t('disconnected')}
-        </span>
-        {playerError && <span className="error" role="alert">{errorText(playerError.code, playerError.message)}</span>}
-        <span className="spacer" />
-        <button type="button" className="secondary" onClick={() => connection.getState().setConnectOpen(true)}>{t('changeServer')}</button>
-      </header>
+    <div className={`app${queueOpen ? ' with-queue' : ''}`} key={language}>
+      <StatusBar />
       <LibraryView searchRef={searchRef} />
       {queueOpen && <QueuePanel />}
-      <NowPlayingBar onToggleQueue={() => setQueueOpen((o) => !o)} />
+      <NowPlayingBar />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { DEFAULT_PORT } from '../../src-shared/protocol/constants.js';
 import { parseAddress } from '../../src-shared/ipc/validate.js';
@@ -11,8 +11,11 @@ const KEYCHAIN_HELP = [
   ['KWallet', 'https://userbase.kde.org/KDE_Wallet_Manager'],
 ] as const;
 
-/** Address, user and password; errors said in words, next to the form. */
-export function ConnectScreen() {
+/**
+ * Address, user and password; errors said in words, next to the form. Opened over the library (`onCancel`
+ * given), it is a dialog that Cancel or Escape closes, leaving the connection (or the reconnect) as it was.
+ */
+export function ConnectScreen({ onCancel }: { onCancel?: () => void }) {
   const { connection } = useApp();
   const busy = useStore(connection, (s) => s.busy);
   const error = useStore(connection, (s) => s.error);
@@ -20,12 +23,23 @@ export function ConnectScreen() {
   const local = useStore(connection, (s) => s.localServer);
   const keychain = useStore(connection, (s) => s.keychain);
   const notice = keychainNotice(keychain);
-  const connected = useStore(connection, (s) => s.connection.status === 'connected');
   const [address, setAddress] = useState(recent[0] ? `${recent[0].host}:${recent[0].port}` : '');
   const [user, setUser] = useState(recent[0]?.user ?? '');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(true);
   const [addressError, setAddressError] = useState(false);
+
+  useEffect(() => {
+    if (!onCancel) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onCancel();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -37,7 +51,13 @@ export function ConnectScreen() {
 
   return (
     <main className="connect-screen">
-      <form className="connect-card" onSubmit={(e) => void submit(e)} aria-labelledby="connect-title">
+      <form
+        className="connect-card"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby="connect-title"
+        role={onCancel ? 'dialog' : undefined}
+        aria-modal={onCancel ? true : undefined}
+      >
         <h1 id="connect-title">{t('connectTitle')}</h1>
         <label>
           {t('address')}
@@ -78,8 +98,8 @@ export function ConnectScreen() {
               {t('useLocal')}
             </button>
           )}
-          {connected && (
-            <button type="button" className="secondary" onClick={() => connection.getState().setConnectOpen(false)}>{t('cancel')}</button>
+          {onCancel && (
+            <button type="button" className="secondary" onClick={onCancel}>{t('cancel')}</button>
           )}
         </div>
         {recent.length > 0 && (

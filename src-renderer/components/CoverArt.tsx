@@ -3,8 +3,13 @@ import { isShownArtworkType, type Artwork } from '../../src-shared/ipc/contract.
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import { useApp } from './app-context.js';
 
-/** Object URLs of covers already fetched, by track id; a cover is fetched once per session. */
+/** Object URLs of covers already fetched, by album (or by track for one without an album): once per session. */
 const cache = new Map<string, Promise<string | null>>();
+
+/** The tracks of one album share one cover: the key it is fetched and kept under. */
+export function coverKey(track: TrackInfo): string {
+  return track.album ? `album\u0001${track.albumArtist ?? track.artist ?? ''}\u0001${track.album}` : `track\u0001${track.id}`;
+}
 
 /**
  * The URL to show a cover from, or null for the placeholder tile: no cover, or one of a type the app does not show
@@ -25,18 +30,23 @@ export function CoverArt({ track, size }: { track: TrackInfo | null; size: numbe
     setUrl(null);
     if (!track?.artwork) return;
     let live = true;
-    let pending = cache.get(track.id);
+    const key = coverKey(track);
+    let pending = cache.get(key);
     if (!pending) {
-      pending = api.artwork({ track: track.id }).then((art) => coverUrl(art), () => null);
-      cache.set(track.id, pending);
+      pending = api.artwork({ track: track.id }).then((art) => coverUrl(art), () => {
+        // Not kept: a cover that failed (disconnected, say) is asked for again next time it is shown.
+        cache.delete(key);
+        return null;
+      });
+      cache.set(key, pending);
     }
     void pending.then((u) => live && setUrl(u));
     return () => {
       live = false;
     };
-  }, [api, track?.id, track?.artwork]);
+  }, [api, track?.id, track?.artwork, track?.album, track?.albumArtist, track?.artist]);
   const style = { width: size, height: size };
-  if (url && url !== broken) return <img className="cover" src={url} alt="" style={style} onError={() => setBroken(url)} />;
+  if (url && url !== broken) return <img className="cover" src={url} alt="" style={style} width={size} height={size} onError={() => setBroken(url)} />;
   return (
     <div className="cover cover-blank" style={style} aria-hidden="true">
       {(track?.album ?? track?.title ?? '').replace(/^[\d\s.-]+/, '').slice(0, 1)}

@@ -19,3 +19,8 @@ export const AddIcon = () => <Svg size={16}><path d="M11 5h2v6h6v2h-6v6h-2v-6H5v
 export const UpIcon = () => <Svg size={14}><path d="M12 5l6 7h-4v7h-4v-7H6z" /></Svg>;
 export const DownIcon = () => <Svg size={14}><path d="M12 19l-6-7h4V5h4v7h4z" /></Svg>;
 export const RemoveIcon = () => <Svg size={14}><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6 10.6 12 5 6.4z" /></Svg>;
+export const ShuffleIcon = () => <Svg><path d="M17 4l4 3.5-4 3.5V8.5h-2.2l-3.1 3.5 3.1 3.5H17V13l4 3.5-4 3.5v-2.5h-3.1l-3.4-3.9-3.4 3.9H3v-2h3.2l3.1-3.5-3.1-3.5H3v-2h4.1l3.4 3.9 3.4-3.9H17z" /></Svg>;
+export const RepeatIcon = () => <Svg><path d="M7 7h10V4.5l4 3.5-4 3.5V9H9v3H7zM17 17H7v2.5L3 16l4-3.5V15h8v-3h2z" /></Svg>;
+export const RepeatOneIcon = () => <Svg><path d="M7 7h10V4.5l4 3.5-4 3.5V9H9v3H7zM17 17H7v2.5L3 16l4-3.5V15h8v-3h2zM11.3 10h1.7v5h-1.5v-3.3l-.9.3v-1.2z" /></Svg>;
+export const MutedIcon = () => <Svg><path d="M3 9.5h4l5-4.5v14l-5-4.5H3zM15.3 9.1l1.4-1.4 2.3 2.3 2.3-2.3 1.4 1.4-2.3 2.3 2.3 2.3-1.4 1.4-2.3-2.3-2.3 2.3-1.4-1.4 2.3-2.3z" /></Svg>;
+export const QueueIcon = () => <Svg><path d="M3 5h14v2H3zM3 10h14v2H3zM3 15h9v2H3zM15 14v6l6-3z" /></Svg>;

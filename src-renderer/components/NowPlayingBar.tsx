@@ -1,13 +1,19 @@
 import { useStore } from 'zustand';
-import { t } from '../i18n.js';
+import { t, tn, type MessageKey } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
-import { NextIcon, PauseIcon, PlayIcon, PreviousIcon, VolumeIcon } from './Icons.js';
+import {
+  MutedIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, RepeatOneIcon, ShuffleIcon, VolumeIcon,
+} from './Icons.js';
 
-/** Play/pause, previous/next, the seek bar with elapsed and total time, volume, buffering. */
-export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) {
-  const { player } = useApp();
+/**
+ * Play/pause, previous/next, shuffle and repeat, the seek bar with elapsed and total time, mute and volume,
+ * buffering. Every part can shrink: long titles are cut with an ellipsis (the whole text in the tooltip), and
+ * the cover and the buttons keep their size.
+ */
+export function NowPlayingBar() {
+  const { player, ui } = useApp();
   const track = useStore(player, (s) => s.queue[s.index] ?? null);
   const status = useStore(player, (s) => s.status);
   const positionMs = useStore(player, (s) => s.positionMs);
@@ -15,30 +21,44 @@ export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) 
   const buffering = useStore(player, (s) => s.buffering);
   const underruns = useStore(player, (s) => s.underruns);
   const volume = useStore(player, (s) => s.volume);
+  const muted = useStore(player, (s) => s.muted);
+  const shuffle = useStore(player, (s) => s.shuffle);
+  const repeat = useStore(player, (s) => s.repeat);
+  const queueOpen = useStore(ui, (s) => s.queueOpen);
   const p = player.getState();
   const playing = status === 'playing' || status === 'loading';
+  const title = track?.title ?? t('nothingPlaying');
+  const subtitle = [track?.artist, track?.album].filter(Boolean).join(' — ');
+  const repeatLabel = t(`repeat.${repeat}` as MessageKey);
   return (
-    <footer className="now-playing" aria-label="now playing">
+    <footer className="now-playing" aria-label={t('nowPlaying')}>
       <div className="np-track">
         <CoverArt track={track} size={48} />
         <div className="np-text">
-          <div className="np-title" data-testid="np-title">{track?.title ?? t('nothingPlaying')}</div>
-          <div className="np-artist">{[track?.artist, track?.album].filter(Boolean).join(' — ')}</div>
+          <div className="np-title" data-testid="np-title" title={title}>{title}</div>
+          <div className="np-artist" title={subtitle}>{subtitle}</div>
         </div>
       </div>
       <div className="np-controls">
         <div className="np-buttons">
-          <button type="button" className="icon" aria-label={t('previous')} title={t('previous')} onClick={() => void p.previous()}><PreviousIcon /></button>
+          <button type="button" className={`icon toggle${shuffle ? ' on' : ''}`} aria-label={t('shuffle')} title={t('shuffle')} aria-pressed={shuffle} data-testid="shuffle" onClick={() => p.toggleShuffle()}>
+            <ShuffleIcon />
+          </button>
+          <button type="button" className="icon" aria-label={t('previous')} title={t('previous')} data-testid="previous" onClick={() => void p.previous()}><PreviousIcon /></button>
           <button type="button" className="icon play" aria-label={playing ? t('pause') : t('play')} title={playing ? t('pause') : t('play')} data-testid="play-pause" onClick={() => void p.togglePlay()}>
             {playing ? <PauseIcon size={26} /> : <PlayIcon size={26} />}
           </button>
-          <button type="button" className="icon" aria-label={t('next')} title={t('next')} onClick={() => void p.next()}><NextIcon /></button>
+          <button type="button" className="icon" aria-label={t('next')} title={t('next')} data-testid="next" onClick={() => void p.next()}><NextIcon /></button>
+          <button type="button" className={`icon toggle${repeat !== 'off' ? ' on' : ''}`} aria-label={repeatLabel} title={repeatLabel} data-testid="repeat" data-mode={repeat} onClick={() => p.cycleRepeat()}>
+            {repeat === 'one' ? <RepeatOneIcon /> : <RepeatIcon />}
+          </button>
         </div>
         <div className="np-seek">
           <span className="time" data-testid="elapsed">{formatDuration(positionMs)}</span>
           <input
             type="range"
-            aria-label="position"
+            aria-label={t('position')}
+            aria-valuetext={`${formatDuration(positionMs)} / ${formatDuration(durationMs)}`}
             min={0}
             max={Math.max(1, durationMs)}
             step={100}
@@ -50,15 +70,26 @@ export function NowPlayingBar({ onToggleQueue }: { onToggleQueue: () => void }) 
         </div>
         <div className="np-status" aria-live="polite">
           {buffering && <span className="buffering" data-testid="buffering">{t('buffering')}</span>}
-          {underruns > 0 && <span className="underruns">{t('underruns', { n: underruns })}</span>}
+          {underruns > 0 && <span className="underruns" data-testid="underruns">{tn('underruns', underruns)}</span>}
         </div>
       </div>
       <div className="np-side">
-        <label className="volume">
-          <VolumeIcon />
-          <input type="range" aria-label={t('volume')} min={0} max={1} step={0.01} value={volume} onChange={(e) => p.setVolume(Number(e.target.value))} />
-        </label>
-        <button type="button" className="secondary" onClick={onToggleQueue}>{t('queue')}</button>
+        <button type="button" className={`icon toggle${muted ? ' on' : ''}`} aria-label={muted ? t('unmute') : t('mute')} title={muted ? t('unmute') : t('mute')} aria-pressed={muted} data-testid="mute" onClick={() => p.toggleMute()}>
+          {muted ? <MutedIcon /> : <VolumeIcon />}
+        </button>
+        <input className="volume" type="range" aria-label={t('volume')} min={0} max={1} step={0.01} value={muted ? 0 : volume} onChange={(e) => p.setVolume(Number(e.target.value))} />
+        <button
+          type="button"
+          className={`icon toggle${queueOpen ? ' on' : ''}`}
+          aria-label={queueOpen ? t('hideQueue') : t('showQueue')}
+          title={queueOpen ? t('hideQueue') : t('showQueue')}
+          aria-pressed={queueOpen}
+          aria-controls={queueOpen ? 'queue-panel' : undefined}
+          data-testid="toggle-queue"
+          onClick={() => ui.getState().toggleQueue()}
+        >
+          <QueueIcon />
+        </button>
       </div>
     </footer>
   );

@@ -4,6 +4,7 @@ import type { DesktopClient } from '../desktop-client.js';
 import type { createConnectionStore } from '../stores/connection-store.js';
 import type { createLibraryStore } from '../stores/library-store.js';
 import type { createPlayerStore } from '../stores/player-store.js';
+import type { createUiStore } from '../stores/ui-store.js';
 
 /** The stores and services the screens share, made once in main.tsx. */
 export interface AppServices {
@@ -12,6 +13,7 @@ export interface AppServices {
   connection: ReturnType<typeof createConnectionStore>;
   library: ReturnType<typeof createLibraryStore>;
   player: ReturnType<typeof createPlayerStore>;
+  ui: ReturnType<typeof createUiStore>;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -10,6 +10,8 @@ import { DesktopCallError, type DesktopClient } from '../desktop-client.js';
 
 export interface ConnectionStore {
   connection: ConnectionState;
+  /** While a reconnect waits: when (Date.now() clock) the next attempt starts, for the countdown. */
+  retryAt: number | null;
   recent: RecentServer[];
   localServer: LocalServerState;
   /** Whether "remember" can keep the password too. */
@@ -24,6 +26,8 @@ export interface ConnectionStore {
   connectRecent(server: RecentServer): Promise<boolean>;
   connectLocal(): Promise<boolean>;
   disconnect(): Promise<void>;
+  /** Cuts a reconnect's wait short. */
+  retryNow(): Promise<void>;
   setConnectOpen(open: boolean): void;
   handleEvent(event: DesktopEvent): void;
 }
@@ -33,7 +37,8 @@ function asErrorInfo(err: unknown): DesktopErrorInfo {
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
-export function createConnectionStore(api: DesktopClient) {
+export function createConnectionStore(api: DesktopClient, now: () => number = Date.now) {
+  const retryAtOf = (c: ConnectionState) => (c.status === 'reconnecting' && c.retryInMs > 0 ? now() + c.retryInMs : null);
   return createStore<ConnectionStore>()((set, get) => {
     async function attempt(run: () => Promise<unknown>, context: { address?: string; host?: string }): Promise<boolean> {
       set({ busy: true, error: null });
@@ -50,6 +55,7 @@ export function createConnectionStore(api: DesktopClient) {
     }
     return {
       connection: { status: 'disconnected' },
+      retryAt: null,
       recent: [],
       localServer: { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null },
       keychain: { available: false, reason: 'no-keychain' },
@@ -58,7 +64,7 @@ export function createConnectionStore(api: DesktopClient) {
       connectOpen: false,
       async init() {
         const snap = await api.snapshot(null);
-        set({ connection: snap.connection, recent: snap.recent, localServer: snap.localServer, keychain: snap.keychain });
+        set({ connection: snap.connection, retryAt: retryAtOf(snap.connection), recent: snap.recent, localServer: snap.localServer, keychain: snap.keychain });
         if (snap.connection.status === 'disconnected' && snap.recent.length === 0 && snap.localServer.available) {
           await get().connectLocal();
         }
@@ -78,11 +84,15 @@ export function createConnectionStore(api: DesktopClient) {
       async disconnect() {
         await api.disconnect(null);
       },
+      async retryNow() {
+        set({ retryAt: null });
+        await api.retryNow(null).catch(() => {});
+      },
       setConnectOpen(open) {
         set({ connectOpen: open, error: null });
       },
       handleEvent(event) {
-        if (event.type === 'connection') set({ connection: event.state });
+        if (event.type === 'connection') set({ connection: event.state, retryAt: retryAtOf(event.state) });
         else if (event.type === 'local-server') set({ localServer: event.state });
         else if (event.type === 'menu' && event.command === 'show-connect') set({ connectOpen: true, error: null });
       },

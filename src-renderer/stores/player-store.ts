@@ -9,6 +9,7 @@ import type { DesktopEvent, SeekResult, StreamStarted } from '../../src-shared/i
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import type { EngineStatus } from '../audio/audio-engine.js';
 import type { DesktopClient } from '../desktop-client.js';
+import { followingIndex, nextRepeatMode, previousIndex, shuffleAround, skipIndex, type RepeatMode } from './queue-order.js';
 
 /** What the store needs of the audio engine (tests pass a fake). */
 export interface PlaybackEngine {
@@ -43,10 +44,23 @@ export interface PlayerStore {
   buffering: boolean;
   underruns: number;
   volume: number;
+  /** Silent without forgetting the volume. */
+  muted: boolean;
+  shuffle: boolean;
+  repeat: RepeatMode;
+  /** While shuffled: the queue in its own order, which turning shuffle off brings back. */
+  unshuffled: TrackInfo[] | null;
   error: { code: string; message: string } | null;
   current(): TrackInfo | null;
+  /** Replaces the queue with `tracks` and plays entry `index` (the first of the shuffled order when shuffled). */
   playTracks(tracks: TrackInfo[], index: number): Promise<void>;
-  playAt(index: number): Promise<void>;
+  /**
+   * Like playTracks, for a list that has to be loaded first (every row of a search, an album): while disconnected,
+   * or when loading fails, the queue and what plays are left as they are and the error says why.
+   */
+  playList(load: () => Promise<{ tracks: TrackInfo[]; index: number } | null>): Promise<void>;
+  /** Plays queue entry `index`, from `fromMs` (where a restored queue left off) or the start. */
+  playAt(index: number, fromMs?: number): Promise<void>;
   playNext(track: TrackInfo): void;
   addToQueue(track: TrackInfo): void;
   move(from: number, to: number): void;
@@ -60,13 +74,42 @@ export interface PlayerStore {
   seek(positionMs: number): Promise<void>;
   seekBy(deltaMs: number): Promise<void>;
   setVolume(volume: number): void;
+  toggleMute(): void;
+  toggleShuffle(): void;
+  /** off → all → one → off. */
+  cycleRepeat(): void;
+  /** Puts back a queue saved at the last quit, without playing it. */
+  restore(saved: SavedPlayer): void;
   onEngineStatus(status: EngineStatus): void;
   onTrackStarted(streamId: number): void;
   onDrained(streamId: number): void;
   handleEvent(event: DesktopEvent): void;
 }
 
-export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
+/** What is kept across restarts. */
+export interface SavedPlayer {
+  queue: TrackInfo[];
+  index: number;
+  positionMs: number;
+  volume: number;
+  muted: boolean;
+  shuffle: boolean;
+  repeat: RepeatMode;
+}
+
+export interface PlayerOptions {
+  /** Whether requests can reach a server now; while not, nothing that would replace the queue is tried. */
+  isConnected?: () => boolean;
+  /** [0, 1), for the shuffled order. */
+  random?: () => number;
+}
+
+/** The error shown for an action that needs the server while there is none; the queue stays as it was. */
+export const OFFLINE_ERROR = { code: 'offline-queue-kept', message: 'not connected to a server; the queue is kept' };
+
+export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, options: PlayerOptions = {}) {
+  const connected = options.isConnected ?? (() => true);
+  const random = options.random ?? Math.random;
   /** Bumped by every new play, so a slow answer to an older click cannot take over. */
   let playToken = 0;
   let seeking = false;
@@ -77,10 +120,23 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
       set({ error: { code: e.code ?? 'internal', message: e.message ?? String(err) } });
     }
 
+    /** The entry that follows the current one by itself, under the repeat mode; undefined at the end. */
+    function following(): TrackInfo | undefined {
+      const { queue, index, repeat } = get();
+      return queue[followingIndex(index, queue.length, repeat)];
+    }
+
+    /** Refuses an action that needs a server while disconnected, saying why; true when refused. */
+    function offline(): boolean {
+      if (connected()) return false;
+      set({ error: OFFLINE_ERROR });
+      return true;
+    }
+
     /** Forgets the prefetched stream if it is no longer the track after the current one. */
     function checkUpcoming(): void {
-      const { upcoming, queue, index } = get();
-      if (upcoming && queue[index + 1]?.id !== upcoming.trackId) {
+      const { upcoming } = get();
+      if (upcoming && following()?.id !== upcoming.trackId) {
         set({ upcoming: null });
         engine.drop(upcoming.stream.streamId);
         void api.release({ streamId: upcoming.stream.streamId }).catch(() => {});
@@ -88,13 +144,13 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
     }
 
     async function prefetchNext(): Promise<void> {
-      const { queue, index, stream, upcoming } = get();
-      const next = queue[index + 1];
+      const { stream, upcoming } = get();
+      const next = following();
       if (prefetching || upcoming || !stream || !next || next.sampleRate !== stream.format.sampleRate) return;
       prefetching = true;
       try {
         const s = await api.prefetch({ track: next.id });
-        if (get().stream?.streamId !== stream.streamId || get().queue[get().index + 1]?.id !== next.id) {
+        if (get().stream?.streamId !== stream.streamId || following()?.id !== next.id) {
           void api.release({ streamId: s.streamId }).catch(() => {});
           return;
         }
@@ -118,35 +174,56 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
       buffering: false,
       underruns: 0,
       volume: 1,
+      muted: false,
+      shuffle: false,
+      repeat: 'off',
+      unshuffled: null,
       error: null,
       current() {
         const { queue, index } = get();
         return queue[index] ?? null;
       },
       async playTracks(tracks, index) {
-        set({ queue: tracks.slice(), index: -1 });
-        await get().playAt(index);
+        if (offline() || !tracks[index]) return;
+        if (get().shuffle) {
+          set({ queue: shuffleAround(tracks, index, random), unshuffled: tracks.slice(), index: -1 });
+          await get().playAt(0);
+        } else {
+          set({ queue: tracks.slice(), unshuffled: null, index: -1 });
+          await get().playAt(index);
+        }
       },
-      async playAt(index) {
+      async playList(load) {
+        if (offline()) return;
+        let list: { tracks: TrackInfo[]; index: number } | null;
+        try {
+          list = await load();
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        if (list) await get().playTracks(list.tracks, list.index);
+      },
+      async playAt(index, fromMs = 0) {
         const track = get().queue[index];
-        if (!track) return;
+        if (!track || offline()) return;
         const token = ++playToken;
         const old = get().upcoming;
         // Fade in only when cutting into music already playing; a track's own start needs no ramp.
         const cutting = get().status === 'playing';
-        set({ index, status: 'loading', positionMs: 0, durationMs: track.durationMs ?? 0, buffering: true, error: null, upcoming: null });
+        set({ index, status: 'loading', positionMs: fromMs, durationMs: track.durationMs ?? 0, buffering: true, error: null, upcoming: null });
         if (old) engine.drop(old.stream.streamId);
         try {
           // The sound device is set up at the track's rate before asking for data, so no data waits on it.
           if (track.sampleRate) await engine.prepare(track.sampleRate);
-          const stream = await api.play({ track: track.id });
+          const stream = await api.play(fromMs > 0 ? { track: track.id, positionMs: fromMs } : { track: track.id });
           if (token !== playToken) return;
           const rateChanged = engine.sampleRate !== stream.format.sampleRate;
           await engine.start(stream, cutting);
-          set({ stream, status: 'playing', durationMs: stream.format.durationMs });
+          set({ stream, status: 'playing', durationMs: stream.format.durationMs, positionMs: stream.positionMs });
           if (rateChanged) {
             // The stream's first data went to the graph that was replaced: ask for it again.
-            const r = await api.seek({ streamId: stream.streamId, positionMs: 0 });
+            const r = await api.seek({ streamId: stream.streamId, positionMs: stream.positionMs });
             engine.seeked(r, true);
           }
         } catch (err) {
@@ -157,14 +234,21 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         }
       },
       playNext(track) {
-        const { queue, index } = get();
+        const { queue, index, unshuffled } = get();
         const q = queue.slice();
         q.splice(index + 1, 0, track);
-        set({ queue: q });
+        let u = unshuffled;
+        if (u) {
+          const at = u.findIndex((t) => t.id === queue[index]?.id);
+          u = u.slice();
+          u.splice(at + 1, 0, track);
+        }
+        set({ queue: q, unshuffled: u });
         checkUpcoming();
       },
       addToQueue(track) {
-        set({ queue: [...get().queue, track] });
+        const { queue, unshuffled } = get();
+        set({ queue: [...queue, track], unshuffled: unshuffled && [...unshuffled, track] });
         checkUpcoming();
       },
       move(from, to) {
@@ -183,19 +267,24 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
       removeAt(at) {
         const { queue, index } = get();
         if (at === index || !queue[at]) return;
-        set({ queue: queue.filter((_, i) => i !== at), index: at < index ? index - 1 : index });
+        const { unshuffled } = get();
+        const u = unshuffled?.slice() ?? null;
+        const inOrder = u?.findIndex((t) => t.id === queue[at]!.id) ?? -1;
+        if (u && inOrder >= 0) u.splice(inOrder, 1);
+        set({ queue: queue.filter((_, i) => i !== at), index: at < index ? index - 1 : index, unshuffled: u });
         checkUpcoming();
       },
       clearQueue() {
         const cur = get().current();
-        set({ queue: cur ? [cur] : [], index: cur ? 0 : -1 });
+        set({ queue: cur ? [cur] : [], index: cur ? 0 : -1, unshuffled: get().unshuffled && (cur ? [cur] : []) });
         checkUpcoming();
       },
       async togglePlay() {
         const { status, index } = get();
         if (status === 'playing') await get().pause();
         else if (status === 'paused') await get().resume();
-        else if (status === 'idle' && index >= 0) await get().playAt(index);
+        else if (status === 'idle' && index >= 0) await get().playAt(index, get().stream ? 0 : get().positionMs);
+        else if (status === 'idle' && get().queue.length > 0) await get().playAt(0);
       },
       async pause() {
         const { stream, status } = get();
@@ -220,13 +309,15 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         }
       },
       async next() {
-        const { index, queue } = get();
-        if (index + 1 < queue.length) await get().playAt(index + 1);
+        const { index, queue, repeat } = get();
+        const to = skipIndex(index, queue.length, repeat);
+        if (to >= 0) await get().playAt(to);
       },
       async previous() {
-        const { index, positionMs } = get();
-        if (positionMs > RESTART_AFTER_MS || index <= 0) await get().seek(0);
-        else await get().playAt(index - 1);
+        const { index, queue, repeat, positionMs, stream } = get();
+        const to = previousIndex(index, queue.length, repeat);
+        if (stream && (positionMs > RESTART_AFTER_MS || to < 0)) await get().seek(0);
+        else if (to >= 0) await get().playAt(to);
       },
       async seek(positionMs) {
         const { stream, status, durationMs } = get();
@@ -251,8 +342,38 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
       },
       setVolume(volume) {
         const v = Math.max(0, Math.min(1, volume));
+        // Moving the volume is asking to hear it: it unmutes.
         engine.setVolume(v);
-        set({ volume: v });
+        set({ volume: v, muted: false });
+      },
+      toggleMute() {
+        const muted = !get().muted;
+        engine.setVolume(muted ? 0 : get().volume);
+        set({ muted });
+      },
+      toggleShuffle() {
+        const { shuffle, queue, index, unshuffled } = get();
+        if (!shuffle) {
+          set({ shuffle: true, queue: shuffleAround(queue, index, random), unshuffled: queue.slice(), index: index >= 0 ? 0 : -1 });
+        } else {
+          const order = unshuffled ?? queue;
+          const cur = queue[index];
+          const at = cur ? order.findIndex((t) => t.id === cur.id) : -1;
+          set({ shuffle: false, queue: order.slice(), unshuffled: null, index: at });
+        }
+        checkUpcoming();
+      },
+      cycleRepeat() {
+        set({ repeat: nextRepeatMode(get().repeat) });
+        checkUpcoming();
+      },
+      restore(saved) {
+        const index = saved.queue[saved.index] ? saved.index : -1;
+        engine.setVolume(saved.muted ? 0 : saved.volume);
+        set({
+          queue: saved.queue, index, positionMs: index >= 0 ? saved.positionMs : 0, durationMs: saved.queue[index]?.durationMs ?? 0,
+          volume: saved.volume, muted: saved.muted, shuffle: saved.shuffle, repeat: saved.repeat, unshuffled: null,
+        });
       },
       onEngineStatus(s) {
         const { stream, status, positionMs, buffering, underruns } = get();
@@ -266,15 +387,17 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine) {
         if (status === 'playing' && s.fullyReceived) void prefetchNext();
       },
       onTrackStarted(streamId) {
-        const { upcoming, index } = get();
+        const { upcoming, index, queue, repeat } = get();
         if (upcoming && upcoming.stream.streamId === streamId) {
-          set({ stream: upcoming.stream, upcoming: null, index: index + 1, positionMs: 0, durationMs: upcoming.stream.format.durationMs });
+          const to = followingIndex(index, queue.length, repeat);
+          set({ stream: upcoming.stream, upcoming: null, index: to, positionMs: 0, durationMs: upcoming.stream.format.durationMs });
         }
       },
       onDrained(streamId) {
-        const { stream, upcoming, index, queue } = get();
+        const { stream, upcoming, index, queue, repeat } = get();
         if (!stream || stream.streamId !== streamId || upcoming) return;
-        if (index + 1 < queue.length) void get().playAt(index + 1);
+        const to = followingIndex(index, queue.length, repeat);
+        if (to >= 0 && connected()) void get().playAt(to);
         else set({ status: 'idle', buffering: false, positionMs: get().durationMs });
       },
       handleEvent(event) {

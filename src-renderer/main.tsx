@@ -10,6 +10,7 @@ import { App } from './components/App.js';
 import { desktopClient, installedApi, openAudioPort } from './desktop-client.js';
 import { pickLanguage } from './i18n.js';
 import { bindMediaSession } from './media-session.js';
+import { keepSession, restoreSession } from './session.js';
 import { createConnectionStore } from './stores/connection-store.js';
 import { createLibraryStore } from './stores/library-store.js';
 import { createPlayerStore, type PlayerStore } from './stores/player-store.js';
@@ -48,7 +49,11 @@ if (!raw) {
   // The tests and the bench reach the engine and stores here; nothing in the app reads it.
   (window as unknown as { atpApp: AppServices }).atpApp = services;
   void openAudioPort(api).then((port) => engine.attachPort(port));
-  void services.connection.getState().init();
+  // The saved queue, sort and view are back before the first list is asked for.
+  void restoreSession(services).finally(() => {
+    keepSession(services);
+    void services.connection.getState().init();
+  });
   root.render(
     <StrictMode>
       <AppContext.Provider value={services}>

@@ -20,6 +20,7 @@ import { INITIAL_STATE, connectionStateOf, transition, type Effect, type Machine
 import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
 import { PlaybackSession, type AudioSink } from './playback-session.js';
+import { SessionFile } from './session-file.js';
 import type { Settings } from './settings.js';
 
 export interface ControllerOptions {
@@ -36,6 +37,8 @@ export interface ControllerOptions {
    * gets PCM), which spares a LAN server's CPU. Default `pcm`.
    */
   encoding?: Encoding;
+  /** Where the renderer's session (queue, position, volume, sort, view) is kept between runs; none: not kept. */
+  sessionFile?: string | null;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
@@ -77,8 +80,11 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     if (state.stoppedByUser) this.dispatch({ type: 'local-server-stopped-by-user' });
   };
 
+  private readonly sessionFile: SessionFile;
+
   constructor(private readonly options: ControllerOptions) {
     super();
+    this.sessionFile = new SessionFile(options.sessionFile ?? null);
     options.localServer?.on('state', this.onLocalServer);
   }
 
@@ -172,6 +178,11 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     openAudioPort: async () => {
       if (!this.openAudioPort) throw new DesktopError('unsupported', 'no audio port can be opened here');
       this.openAudioPort();
+      return null;
+    },
+    loadSession: async () => this.sessionFile.load(),
+    saveSession: async ({ state }) => {
+      this.sessionFile.save(state);
       return null;
     },
   };

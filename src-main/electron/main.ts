@@ -47,6 +47,7 @@ void app.whenReady().then(() => {
     settings,
     localServer: existsSync(paths.server) ? localServer : null,
     demoLibrary: paths.demo,
+    sessionFile: join(userData, 'session.json'),
   });
   serveRenderer(paths.renderer);
   registerIpc(controller, window);

@@ -29,6 +29,14 @@ export function ConnectScreen({ onCancel }: { onCancel?: () => void }) {
   const [remember, setRemember] = useState(true);
   const [addressError, setAddressError] = useState(false);
 
+  // The recent servers can arrive after the screen is shown (at start): the last one fills fields left empty.
+  const last = recent[0];
+  useEffect(() => {
+    if (!last) return;
+    setAddress((a) => a || `${last.host}:${last.port}`);
+    setUser((u) => u || last.user);
+  }, [last]);
+
   useEffect(() => {
     if (!onCancel) return;
     const onKey = (e: KeyboardEvent) => {

@@ -37,8 +37,8 @@ export interface LibraryStore {
   loadAll(): Promise<(TrackInfo | undefined)[] | null>;
   /** What clicking row `index` queues: the whole list's playable tracks, and where the clicked one is among them. */
   queueFrom(index: number): Promise<{ tracks: TrackInfo[]; index: number } | null>;
-  /** Sets the sort without loading (a restored one, before the first list). */
-  restoreSort(sort: SortKey, order: 'asc' | 'desc'): void;
+  /** Sets the sort and the search without loading (restored ones, before the first list). */
+  restoreView(view: { sort: SortKey; order: 'asc' | 'desc'; query: string }): void;
   clear(): void;
 }
 
@@ -148,8 +148,8 @@ export function createLibraryStore(api: DesktopClient) {
         // An unplayable row clicked: start at the next playable one after it.
         return at >= 0 && at < tracks.length ? { tracks, index: at } : null;
       },
-      restoreSort(sort, order) {
-        set({ sort, order });
+      restoreView({ sort, order, query }) {
+        set({ sort, order, query });
       },
       clear() {
         generation++;

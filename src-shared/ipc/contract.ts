@@ -152,13 +152,20 @@ export interface DesktopRequests {
   release: { arg: { streamId: number }; result: null };
   /** Ask for the audio port: it arrives as a window message whose data is AUDIO_PORT_MESSAGE. */
   openAudioPort: { arg: null; result: null };
+  /** The renderer's session saved at its last run (queue, position, volume, sort, view), as it wrote it; null if none. */
+  loadSession: { arg: null; result: string | null };
+  /** Keeps the renderer's session (JSON text of at most MAX_SESSION_CHARS) for the next run. */
+  saveSession: { arg: { state: string }; result: null };
 }
 
 export type DesktopRequestName = keyof DesktopRequests;
 
+/** The largest session the renderer may keep (saveSession): a queue of some thousands of tracks. */
+export const MAX_SESSION_CHARS = 8 * 1024 * 1024;
+
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
   'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'list', 'artwork',
-  'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort',
+  'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort', 'loadSession', 'saveSession',
 ];
 
 export function channelOf(name: DesktopRequestName): string {

@@ -5,7 +5,7 @@
  */
 import { SORT_KEYS, type ListRequest, type SortKey } from '../protocol/messages.js';
 import { MAX_LIST_LIMIT } from '../protocol/payloads.js';
-import type { DesktopRequestName, DesktopRequests } from './contract.js';
+import { MAX_SESSION_CHARS, type DesktopRequestName, type DesktopRequests } from './contract.js';
 
 export class ArgumentError extends Error {
   readonly code = 'invalid-argument';
@@ -113,6 +113,8 @@ export const validateArgument: Validators = {
   },
   release: streamRef,
   openAudioPort: none,
+  loadSession: none,
+  saveSession: (arg) => ({ state: text(object(arg, 'session', ['state']).state, 'state', MAX_SESSION_CHARS)! }),
 };
 
 /** "host:port", with IPv6 hosts in brackets; the inverse of `parseAddress`. */

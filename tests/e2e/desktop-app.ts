@@ -17,10 +17,11 @@ export interface DesktopApp {
   close(): Promise<void>;
 }
 
-export async function launchDesktopApp(viewport = { width: 1200, height: 720 }): Promise<DesktopApp> {
+/** `profile`: the stand-in's root folder; launching again with the same one is a restart with the same user data. */
+export async function launchDesktopApp(viewport = { width: 1200, height: 720 }, profile?: string): Promise<DesktopApp> {
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
-  const electron = createElectronStandIn();
+  const electron = createElectronStandIn(profile);
   electron.usePages(() => new ChromiumPageHost(page, electron.protocol, electron.ipcMain));
   loadBuiltMain(electron);
   await startApp(electron);

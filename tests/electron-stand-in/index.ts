@@ -36,8 +36,9 @@ export interface ElectronStandIn {
   worldPage(): PreloadWorldPage;
 }
 
-export function createElectronStandIn(): ElectronStandIn {
-  const app = new StandInApp();
+/** `root`: the folder that holds userData (a new temporary one by default); the same root is the same profile. */
+export function createElectronStandIn(root?: string): ElectronStandIn {
+  const app = new StandInApp(root);
   const ready = () => app.isReady();
   const ipcMain = new StandInIpcMain();
   const protocol = new StandInProtocol(ready);

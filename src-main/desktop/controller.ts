@@ -21,6 +21,7 @@ import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
 import { PlaybackSession, type AudioSink } from './playback-session.js';
 import { SessionFile } from './session-file.js';
+import { ArtworkCache, ArtworkScheduler } from './artwork-cache.js';
 import type { Settings } from './settings.js';
 
 export interface ControllerOptions {
@@ -39,6 +40,9 @@ export interface ControllerOptions {
   encoding?: Encoding;
   /** Where the renderer's session (queue, position, volume, sort, view) is kept between runs; none: not kept. */
   sessionFile?: string | null;
+  /** Where covers are kept between runs (a folder held under `artworkCacheBytes`, 64 MB by default); none: not kept. */
+  artworkCacheDir?: string | null;
+  artworkCacheBytes?: number;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
@@ -81,10 +85,13 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   };
 
   private readonly sessionFile: SessionFile;
+  private readonly artworkCache: ArtworkCache;
+  private readonly artworkQueue = new ArtworkScheduler();
 
   constructor(private readonly options: ControllerOptions) {
     super();
     this.sessionFile = new SessionFile(options.sessionFile ?? null);
+    this.artworkCache = new ArtworkCache(options.artworkCacheDir ?? null, options.artworkCacheBytes);
     options.localServer?.on('state', this.onLocalServer);
   }
 
@@ -144,17 +151,26 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       this.dispatch({ type: 'user-retry' });
       return null;
     },
-    list: async (req) => this.requireClient().list(req),
-    artwork: async ({ track }) => {
-      try {
-        const art = await this.requireClient().artwork(track);
-        // Only raster types a page decodes without running anything; an SVG or unknown type shows the placeholder.
-        if (!isShownArtworkType(art.mime)) return null;
-        return { mime: art.mime.trim().toLowerCase(), bytes: new Uint8Array(art.image) };
-      } catch (err) {
-        if ((err as { code?: string }).code === 'no-artwork') return null;
-        throw err;
-      }
+    list: async (req) => this.artworkQueue.list(() => this.requireClient().list(req)),
+    artwork: async ({ track, album }) => {
+      const client = this.requireClient();
+      const server = this.published.status === 'connected' && !this.published.session.local ? this.published.session.address : 'local';
+      const key = `${server}\u0001${album !== undefined ? `album\u0001${album}` : `track\u0001${track}`}`;
+      const cached = this.artworkCache.get(key);
+      if (cached !== undefined) return cached;
+      return this.artworkQueue.fetch(key, async () => {
+        let art: { mime: string; bytes: Uint8Array } | null = null;
+        try {
+          const got = await client.artwork(track);
+          // Only raster types a page decodes without running anything; an SVG or unknown type shows the placeholder.
+          if (isShownArtworkType(got.mime)) art = { mime: got.mime.trim().toLowerCase(), bytes: new Uint8Array(got.image) };
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'no-artwork') throw err;
+        }
+        // A missing cover is not kept: one added to the folder later shows up.
+        if (art) this.artworkCache.put(key, art);
+        return art;
+      });
     },
     play: async ({ track, positionMs }) => {
       await this.closeSessions();

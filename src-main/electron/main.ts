@@ -48,6 +48,7 @@ void app.whenReady().then(() => {
     localServer: existsSync(paths.server) ? localServer : null,
     demoLibrary: paths.demo,
     sessionFile: join(userData, 'session.json'),
+    artworkCacheDir: join(userData, 'artwork-cache'),
   });
   serveRenderer(paths.renderer);
   registerIpc(controller, window);

@@ -33,7 +33,7 @@ export function CoverArt({ track, size }: { track: TrackInfo | null; size: numbe
     const key = coverKey(track);
     let pending = cache.get(key);
     if (!pending) {
-      pending = api.artwork({ track: track.id }).then((art) => coverUrl(art), () => {
+      pending = api.artwork(track.album ? { track: track.id, album: key } : { track: track.id }).then((art) => coverUrl(art), () => {
         // Not kept: a cover that failed (disconnected, say) is asked for again next time it is shown.
         cache.delete(key);
         return null;

@@ -139,8 +139,11 @@ export interface DesktopRequests {
   /** While reconnecting: try now instead of waiting for the timer (the user's action wins over the background one). */
   retryNow: { arg: null; result: null };
   list: { arg: ListRequest; result: ListReply };
-  /** null when the track has no cover, or one of a type not in ARTWORK_TYPES. */
-  artwork: { arg: { track: string }; result: Artwork | null };
+  /**
+   * null when the track has no cover, or one of a type not in ARTWORK_TYPES. `album` names the album the track
+   * belongs to: every track of it shares one cover, fetched once and kept on disk.
+   */
+  artwork: { arg: { track: string; album?: string }; result: Artwork | null };
   /** Stop whatever plays and open a stream on `track`; its data follows on the audio port. */
   play: { arg: { track: string; positionMs?: number }; result: StreamStarted };
   /** Open a second stream on the next track while the current one finishes, for gapless albums. */

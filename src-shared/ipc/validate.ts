@@ -98,7 +98,11 @@ export const validateArgument: Validators = {
   disconnect: none,
   retryNow: none,
   list: listRequest,
-  artwork: (arg) => ({ track: trackId(object(arg, 'artwork request', ['track']).track) }),
+  artwork: (arg) => {
+    const f = object(arg, 'artwork request', ['track', 'album']);
+    const album = text(f.album, 'album', 2000, true);
+    return { track: trackId(f.track), ...(album !== undefined ? { album } : {}) };
+  },
   play: (arg) => {
     const f = object(arg, 'play request', ['track', 'positionMs']);
     const positionMs = integer(f.positionMs, 'positionMs', 0, 2 ** 40, true);

@@ -77,14 +77,18 @@ export interface GeneratedLibrary {
   coveredAlbums: number;
 }
 
-/** Writes the library into a new temporary folder. `covers`: every album gets a cover.png (default: every other). */
-export function makeUiLibrary(options: { covers?: 'all' | 'some' } = {}): GeneratedLibrary {
+/**
+ * Writes the library into a new temporary folder. `covers`: every album gets a cover.png (default: every other);
+ * 12 artists × 3 albums unless told otherwise.
+ */
+export function makeUiLibrary(options: { covers?: 'all' | 'some'; artists?: number; albumsPerArtist?: number } = {}): GeneratedLibrary {
   const root = mkdtempSync(join(tmpdir(), 'atp-ui-library-'));
-  const albums = ARTISTS * ALBUMS_PER_ARTIST;
+  const perArtist = options.albumsPerArtist ?? ALBUMS_PER_ARTIST;
+  const albums = (options.artists ?? ARTISTS) * perArtist;
   let written = 0;
   let covered = 0;
   for (let a = 0; a < albums; a++) {
-    const artist = `Artist ${String(Math.floor(a / ALBUMS_PER_ARTIST) + 1).padStart(2, '0')}`;
+    const artist = `Artist ${String(Math.floor(a / perArtist) + 1).padStart(2, '0')}`;
     const album = `Album ${String(a + 1).padStart(2, '0')} of ${artist}`;
     const dir = join(root, artist, album);
     mkdirSync(dir, { recursive: true });

@@ -34,6 +34,11 @@ export function App() {
   useEffect(() => {
     if (sessionKey) void library.getState().reload();
   }, [library, sessionKey]);
+  // Back on the same server after a drop: a list that failed meanwhile is asked for again.
+  const connected = state.status === 'connected';
+  useEffect(() => {
+    if (connected && library.getState().error) void library.getState().reload();
+  }, [library, connected]);
 
   useEffect(() => {
     return api.onEvent((e) => {

@@ -125,6 +125,11 @@ describe('keyboard only, and the disconnected state (Chromium, the real app)', (
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Retry now' }).waitFor();
 
+    // A list that cannot be loaded says so, with Retry; it is loaded again once connected.
+    await page.locator('input.search').fill('handshake');
+    await page.getByTestId('list-error').filter({ hasText: 'You are not connected to a server.' }).waitFor();
+    assert.equal(await page.getByTestId('list-error').getByRole('button', { name: 'Retry' }).count(), 1);
+
     // A wait of 3 s or more has just begun: the server comes back well inside it, and Retry now does not wait for it.
     await page.waitForFunction(() => {
       const c = (window as any).atpApp.connection.getState();
@@ -138,5 +143,7 @@ describe('keyboard only, and the disconnected state (Chromium, the real app)', (
     const connectedAt = Date.now();
     assert.ok(connectedAt - clicked < 1500, `connected ${connectedAt - clicked} ms after Retry now`);
     assert.ok(connectedAt < retryAt, 'before the timer would have tried');
+    await page.getByTestId('track-count').filter({ hasText: '1 track' }).waitFor();
+    assert.equal(await page.getByTestId('list-error').count(), 0);
   });
 });

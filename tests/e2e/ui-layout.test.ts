@@ -14,7 +14,7 @@ import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningS
 import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
 import { screenshot } from './journey-page.js';
 import { findOverlaps, seriousViolations, type AxeViolation, type Overlap } from './ui-checks.js';
-import { LONG_TITLE, makeUiLibrary } from './ui-library.js';
+import { BROKEN_COVER_ALBUM, LONG_TITLE, makeUiLibrary } from './ui-library.js';
 
 const SIZES = [{ width: 800, height: 600 }, { width: 1280, height: 800 }, { width: 1920, height: 1080 }];
 const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -136,6 +136,17 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
     assert.deepEqual(overlaps.slice(0, 20), [], `${overlaps.length} overlaps`);
     assert.deepEqual(wrapped.slice(0, 20), []);
     assert.deepEqual(violations.slice(0, 20), [], `${violations.length} serious or critical axe violations`);
+  });
+
+  it('shows the placeholder tile for a cover that cannot be decoded, never a broken image', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const row = page.locator('.track-row', { hasText: BROKEN_COVER_ALBUM }).first();
+    await row.waitFor();
+    await row.locator('.cover-blank').waitFor();
+    // Covers that decode are shown as images; none of the images on screen is broken.
+    await page.locator('.track-row img.cover').first().waitFor();
+    const broken = await page.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.complete && i.naturalWidth === 0).length);
+    assert.equal(broken, 0);
   });
 
   it('the queue panel collapses and opens again (button, Q key), and holds the whole list', async () => {

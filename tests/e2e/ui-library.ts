@@ -12,6 +12,8 @@ import { writeWav } from '../helpers/wav-file.js';
 export const ARTISTS = 12;
 export const ALBUMS_PER_ARTIST = 3;
 export const TRACKS = 300;
+/** The album whose cover.png is not an image: it must show the placeholder tile, never a broken image. */
+export const BROKEN_COVER_ALBUM = 'Album 02 of Artist 01';
 export const LONG_TITLE = 'An Exceptionally Long Song Title That Keeps Going Well Past Any Column Width (Extended Live Version)';
 
 const GENRES = ['Ambient', 'Jazz', 'Rock', 'Folk'];
@@ -92,7 +94,9 @@ export function makeUiLibrary(options: { covers?: 'all' | 'some'; artists?: numb
     const album = `Album ${String(a + 1).padStart(2, '0')} of ${artist}`;
     const dir = join(root, artist, album);
     mkdirSync(dir, { recursive: true });
-    if (options.covers === 'all' || a % 2 === 0) {
+    if (album === BROKEN_COVER_ALBUM && options.covers !== 'all') {
+      writeFileSync(join(dir, 'cover.png'), Buffer.from('this is not a PNG file at all'));
+    } else if (options.covers === 'all' || a % 2 === 0) {
       writeFileSync(join(dir, 'cover.png'), solidPng(64, [40 + ((a * 37) % 200), 80, 160 - ((a * 11) % 120)]));
       covered++;
     }

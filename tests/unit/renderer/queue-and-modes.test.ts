@@ -224,3 +224,19 @@ describe('reconnect countdown', () => {
     assert.equal(store.getState().retryAt, null, 'an attempt under way has no countdown');
   });
 });
+
+describe('the window', () => {
+  it('starts with the queue panel open in a wide window and closed in a narrow one; the language can be set', async () => {
+    const { createUiStore } = await import('../../../src-renderer/stores/ui-store.js');
+    const { t } = await import('../../../src-renderer/i18n.js');
+    assert.equal(createUiStore('en', 1280).getState().queueOpen, true);
+    const narrow = createUiStore('en', 800);
+    assert.equal(narrow.getState().queueOpen, false);
+    narrow.getState().toggleQueue();
+    assert.equal(narrow.getState().queueOpen, true);
+    narrow.getState().setLanguage('zh-CN');
+    assert.equal(t('queue'), '播放队列');
+    narrow.getState().setLanguage('auto');
+    assert.equal(t('queue'), 'Queue');
+  });
+});

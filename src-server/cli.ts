@@ -9,7 +9,10 @@ import { Authenticator } from './server/authenticator.js';
 import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
 import { serve } from './server/serve.js';
 import { StartupError, parsePort } from './server/startup.js';
-import { UsersFile } from './server/users-file.js';
+import { AccountClient, answerAccountCalls } from './storage/account-relay.js';
+import { AccountError, parseRole, type AccountStore } from './storage/accounts.js';
+import { StorageError } from './storage/database.js';
+import { openStorage, type Storage, type StorageOptions } from './storage/open-storage.js';
 import { readPassword } from './password-prompt.js';
 import { fingerprintOfPem } from './tls/fingerprint.js';
 import { selfSignedPaths } from './tls/self-signed.js';
@@ -18,9 +21,10 @@ import { readFile } from 'node:fs/promises';
 const USAGE = `atp-server: streams a music folder over ATP
 
   atp-server --library DIR [options]        serve DIR
-  atp-server user add NAME [--password-stdin] [--users FILE]
-  atp-server user remove NAME [--users FILE]
-  atp-server user list [--users FILE]
+  atp-server user add NAME [--role admin|listener] [--password-stdin]
+  atp-server user passwd NAME [--password-stdin]
+  atp-server user remove NAME
+  atp-server user list
   atp-server fingerprint [--state-dir DIR | --tls-cert FILE]
                                             print the SHA-256 fingerprint clients pin
 
@@ -29,7 +33,10 @@ options:
   --host ADDR           address to listen on (default ${DEFAULT_HOST})
   --port N              TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --state-dir DIR       where the server keeps its files (default $XDG_STATE_HOME/atp-server or ~/.local/state/atp-server)
-  --users FILE          accounts file (default STATE_DIR/users.json)
+  --database DB         postgres://USER@HOST/NAME, or an SQLite file (default STATE_DIR/atp.db); accounts live here
+  --users FILE          accounts file of earlier versions, imported into the database once and renamed FILE.imported
+                        (default STATE_DIR/users.json)
+  --role ROLE           user add: admin or listener (default: admin for the first account, listener after)
   --token-env VAR       also accept the token held in environment variable VAR (the desktop app's local server)
   --no-auth             anyone may log in without a password; refused unless --host is a loopback address
   --log-level LEVEL     debug, info, warn or error (default info)
@@ -76,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'state-dir': { type: 'string' },
       users: { type: 'string' },
+      database: { type: 'string' },
+      role: { type: 'string' },
       'token-env': { type: 'string' },
       'no-auth': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
@@ -100,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
   const stateDir = values['state-dir'] ?? defaultStateDir();
   const usersPath = values.users ?? join(stateDir, 'users.json');
 
-  if (positionals[0] === 'user') return manageUsers(positionals.slice(1), usersPath, values['password-stdin']);
+  const storageOptions = { stateDir, database: values.database, usersFile: usersPath };
+  if (positionals[0] === 'user') return manageUsers(positionals.slice(1), storageOptions, values['password-stdin'], values.role);
   const certPath = values['tls-cert'];
   if (positionals[0] === 'fingerprint') return printFingerprint(certPath ?? selfSignedPaths(stateDir).cert, certPath === undefined);
   if ((certPath === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert FILE and --tls-key FILE go together');
@@ -134,12 +144,16 @@ async function main(argv: string[]): Promise<number> {
     if (!token || token.length < 16) throw new UsageError(`environment variable ${tokenVar} must hold a token of at least 16 characters`);
     delete process.env[tokenVar];
   }
+  // One process owns the database: this one, or in a cluster the primary, which workers ask (account-relay.ts).
+  const storage = cluster.isPrimary ? await openServerStorage({ ...storageOptions, lockWaitMs: 5000 }, log) : null;
+  if (storage) cluster.on('fork', (worker) => answerAccountCalls(worker, storage.accounts));
   const makeAuth = async () => {
-    const users = await UsersFile.load(usersPath);
-    if (users.size === 0 && !token && !values['no-auth']) {
-      throw new UsageError(`no way to log in: add an account (atp-server user add NAME --users ${usersPath}), or pass --token-env or --no-auth`);
+    const accounts = storage?.accounts ?? new AccountClient();
+    const count = await accounts.count();
+    if (count === 0 && !token && !values['no-auth']) {
+      throw new UsageError(`no way to log in: add an account (atp-server user add NAME --state-dir ${stateDir}), or pass --token-env or --no-auth`);
     }
-    return new Authenticator({ users: users.size > 0 ? users : null, token, open: values['no-auth'] });
+    return new Authenticator({ users: accounts, accountCount: count, token, open: values['no-auth'] });
   };
   if (cluster.isPrimary) await makeAuth();
   const workers = values.workers === 'auto' ? availableParallelism() : positiveInt(values.workers, '--workers', 1);
@@ -180,27 +194,61 @@ async function printFingerprint(certPath: string, selfSigned: boolean): Promise<
   return 0;
 }
 
-async function manageUsers(args: string[], path: string, passwordFromStdin: boolean): Promise<number> {
+/** Opens the database for serving; what is wrong with it stops the server with one sentence. */
+async function openServerStorage(options: StorageOptions, log: ReturnType<typeof createLogger>): Promise<Storage> {
+  let storage: Storage;
+  try {
+    storage = await openStorage(options);
+  } catch (err) {
+    const message = err instanceof StorageError ? err.message : `the database could not be opened: ${(err as Error).message}`;
+    log.error('startup-failed', { error: message });
+    throw new StartupError(message);
+  }
+  const { db, migrated, imported } = storage;
+  log.info('database', { dialect: db.dialect, location: db.location, migrated });
+  if (imported.kind === 'imported') log.info('accounts-imported', { accounts: imported.accounts, skipped: imported.skipped, renamedTo: imported.renamedTo });
+  if (imported.kind === 'already-imported') log.warn('users-file-ignored', { path: options.usersFile, reason: `accounts were imported already (${imported.at}): remove it` });
+  return storage;
+}
+
+async function manageUsers(args: string[], options: Omit<StorageOptions, 'lockWaitMs'>, passwordFromStdin: boolean, role: string | undefined): Promise<number> {
   const [verb, name] = args;
-  const users = await UsersFile.load(path);
+  if (!['add', 'passwd', 'remove', 'list'].includes(verb ?? '')) throw new UsageError('user add|passwd|remove|list');
+  if (verb !== 'list' && !name) throw new UsageError(`user ${verb} NAME`);
+  if (role !== undefined && verb !== 'add') throw new UsageError('--role goes with user add');
+  // The password is asked for before the database is opened: a mistyped confirmation changes nothing.
+  const password = verb === 'add' || verb === 'passwd' ? await readPassword(`password for ${name}: `, passwordFromStdin) : '';
+  // Other `user` commands or a starting server may hold the database for a moment: wait for them.
+  const { db, accounts } = await openStorage({ ...options, lockWaitMs: 60_000 });
+  try {
+    return await runUserCommand(accounts, verb!, name ?? '', password, role === undefined ? undefined : parseRole(role), db.location);
+  } catch (err) {
+    // A name or role that cannot be is the command line's fault; an account that exists or not is the store's state.
+    if (err instanceof AccountError) throw err.code === 'bad-name' || err.code === 'bad-role' ? new UsageError(err.message) : new Error(err.message);
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+async function runUserCommand(accounts: AccountStore, verb: string, name: string, password: string, role: ReturnType<typeof parseRole> | undefined, where: string): Promise<number> {
   switch (verb) {
     case 'list':
-      for (const n of users.names()) process.stdout.write(n + '\n');
+      for (const a of await accounts.list()) process.stdout.write(`${a.name}\t${a.role}\n`);
       return 0;
     case 'add': {
-      if (!name) throw new UsageError('user add NAME');
-      const password = await readPassword(`password for ${name}: `, passwordFromStdin);
-      const existed = await users.set(name, password);
-      process.stdout.write(`${existed ? 'changed the password of' : 'added'} ${name} in ${path}\n`);
+      const added = await accounts.add(name, password, role);
+      process.stdout.write(`added ${name} (${added.role}) in ${where}\n`);
       return 0;
     }
-    case 'remove':
-      if (!name) throw new UsageError('user remove NAME');
-      if (!(await users.remove(name))) throw new UsageError(`no user ${name} in ${path}`);
-      process.stdout.write(`removed ${name}\n`);
+    case 'passwd':
+      if (!(await accounts.setPassword(name, password))) throw new UsageError(`no user ${name} in ${where}`);
+      process.stdout.write(`changed the password of ${name}\n`);
       return 0;
     default:
-      throw new UsageError('user add|remove|list');
+      if (!(await accounts.remove(name))) throw new UsageError(`no user ${name} in ${where}`);
+      process.stdout.write(`removed ${name}\n`);
+      return 0;
   }
 }
 

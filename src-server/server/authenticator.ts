@@ -1,9 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AtpError, type LoginRequest } from '../../src-shared/protocol/index.js';
-import type { UsersFile } from './users-file.js';
+import type { AccountDirectory } from '../storage/accounts.js';
+import { verifyPassword } from '../storage/password-hash.js';
 
 export interface AuthConfig {
-  users: UsersFile | null;
+  /** Accounts with passwords (the database, or in a cluster worker the primary that owns it); null: none. */
+  users: AccountDirectory | null;
+  /** How many accounts there were at start, for the log. */
+  accountCount?: number;
   /** Shared secret of token mode (the desktop app's local server). */
   token: string | null;
   /** Anyone may log in by name alone. Only offered on a loopback address, and only when asked for. */
@@ -20,7 +24,7 @@ export class Authenticator {
 
   describe(): string {
     const modes = [];
-    if (this.config.users) modes.push(`accounts (${this.config.users.size})`);
+    if (this.config.users) modes.push(`accounts (${this.config.accountCount ?? '?'})`);
     if (this.config.token) modes.push('token');
     if (this.config.open) modes.push('open (loopback, no password)');
     return modes.join(', ') || 'none';
@@ -32,8 +36,9 @@ export class Authenticator {
     if (req.token !== undefined && token !== null && timingSafeEqual(digest(req.token), digest(token))) {
       return req.user ?? 'local';
     }
-    if (req.user !== undefined && req.password !== undefined && users && (await users.verify(req.user, req.password))) {
-      return req.user;
+    if (req.user !== undefined && req.password !== undefined && users) {
+      // Read at every login: an account added or removed while the server runs counts at once.
+      if (await verifyPassword(req.password, await users.credentials(req.user))) return req.user;
     }
     if (open && req.token === undefined && req.password === undefined) return req.user ?? 'guest';
     await new Promise((r) => setTimeout(r, FAILURE_DELAY_MS));

@@ -1,25 +1,50 @@
 /**
  * An exclusive lock between processes: a lock file created with O_EXCL beside the file it guards. The lock file
- * names its owner's pid; one whose owner is gone, or that is older than STALE_AFTER_MS (no writer holds it nearly
- * that long), is taken over, so a writer killed while holding it does not lock everyone out for good.
+ * names its owner's pid and the machine's boot; one whose owner is gone (or was a process of an earlier boot, whose
+ * pid may have been reused since) is taken over, so a process killed while holding it does not lock everyone out
+ * for good. A caller may also take over locks older than `staleAfterMs` whatever their owner.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 
-const STALE_AFTER_MS = 10_000;
-const WAIT_LIMIT_MS = 30_000;
+export interface FileLockOptions {
+  /** A lock older than this is taken over even when its owner lives; null: only locks of dead owners. */
+  staleAfterMs: number | null;
+  /** How long to wait for a live holder before giving up with LockTimeoutError. */
+  waitLimitMs: number;
+}
+
+const DEFAULTS: FileLockOptions = { staleAfterMs: 10_000, waitLimitMs: 30_000 };
 
 interface LockOwner {
   pid: number;
   nonce: string;
+  boot?: string;
 }
 
-export class LockTimeoutError extends Error {}
+export class LockTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly holderPid: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Linux's id of this boot: a pid recorded under another boot names no process alive now. */
+const BOOT_ID = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+})();
 
 /** Runs `work` while holding the lock `lockPath`, waiting for other holders first. */
-export async function withFileLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
-  const owner: LockOwner = { pid: process.pid, nonce: randomBytes(8).toString('hex') };
-  await acquire(lockPath, owner);
+export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: Partial<FileLockOptions> = {}): Promise<T> {
+  const owner: LockOwner = { pid: process.pid, nonce: randomBytes(8).toString('hex'), boot: BOOT_ID };
+  await acquire(lockPath, owner, { ...DEFAULTS, ...options });
   try {
     return await work();
   } finally {
@@ -27,8 +52,8 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>):
   }
 }
 
-async function acquire(lockPath: string, owner: LockOwner): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
+async function acquire(lockPath: string, owner: LockOwner, options: FileLockOptions): Promise<void> {
+  const deadline = Date.now() + options.waitLimitMs;
   for (;;) {
     try {
       const fh = await open(lockPath, 'wx', 0o600);
@@ -38,15 +63,15 @@ async function acquire(lockPath: string, owner: LockOwner): Promise<void> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const held = await inspect(lockPath);
+    const held = await inspect(lockPath, options.staleAfterMs);
     if (held && held.stale) await takeOver(lockPath, held.text);
     else if (Date.now() > deadline) {
-      throw new LockTimeoutError(`${lockPath} is held by process ${held?.pid ?? '?'}; remove it if no atp-server command is running`);
+      throw new LockTimeoutError(`${lockPath} is held by process ${held?.pid ?? '?'}; remove it if no atp-server command is running`, held?.pid ?? null);
     } else await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
   }
 }
 
-async function inspect(lockPath: string): Promise<{ text: string; pid: number | null; stale: boolean } | null> {
+async function inspect(lockPath: string, staleAfterMs: number | null): Promise<{ text: string; pid: number | null; stale: boolean } | null> {
   let text: string;
   let mtimeMs: number;
   try {
@@ -56,8 +81,10 @@ async function inspect(lockPath: string): Promise<{ text: string; pid: number | 
   }
   const pid = ownerPid(text);
   // A lock file still empty is one being written this instant, unless it has been empty for long.
-  const ownerGone = pid !== null && !isAlive(pid);
-  return { text, pid, stale: ownerGone || Date.now() - mtimeMs > STALE_AFTER_MS };
+  const ownerGone = pid !== null && (!isAlive(pid) || !sameBoot(text));
+  const tooOld = Date.now() - mtimeMs > (staleAfterMs ?? 10_000);
+  // Without an age limit, an empty or unreadable lock file is still given up after 10 s: no owner ever wrote it.
+  return { text, pid, stale: ownerGone || (tooOld && (staleAfterMs !== null || pid === null)) };
 }
 
 /**
@@ -88,6 +115,15 @@ function ownerPid(text: string): number | null {
     return Number.isInteger(o.pid) ? o.pid! : null;
   } catch {
     return null;
+  }
+}
+
+function sameBoot(text: string): boolean {
+  try {
+    const boot = (JSON.parse(text) as Partial<LockOwner>).boot;
+    return boot === undefined || BOOT_ID === undefined || boot === BOOT_ID;
+  } catch {
+    return true;
   }
 }
 

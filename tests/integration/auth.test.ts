@@ -31,16 +31,15 @@ describe('authentication', () => {
     bad.close();
   });
 
-  test('the users file keeps scrypt hashes, not passwords, readable by the owner only', () => {
+  test('the database keeps scrypt hashes, not passwords, readable by the owner only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'atp-users-'));
     addUser(dir, 'carol', 'a long enough secret');
-    const text = readFileSync(join(dir, 'users.json'), 'utf8');
-    assert.ok(!text.includes('a long enough secret'));
-    const entry = (JSON.parse(text) as { users: Record<string, { hash: string; N: number }> }).users.carol!;
-    assert.ok(entry.hash.length > 20 && entry.N >= 16384);
-    assert.equal(statSync(join(dir, 'users.json')).mode & 0o077, 0, 'no access for group or others');
+    const bytes = readFileSync(join(dir, 'atp.db'));
+    assert.ok(!bytes.includes('a long enough secret'));
+    assert.ok(bytes.includes('carol'), 'the account is in the database file');
+    assert.equal(statSync(join(dir, 'atp.db')).mode & 0o077, 0, 'no access for group or others');
     const list = spawnSync(process.execPath, [SERVER_BIN, 'user', 'list', '--state-dir', dir], { encoding: 'utf8' });
-    assert.equal(list.stdout.trim(), 'carol');
+    assert.equal(list.stdout.trim(), 'carol\tadmin');
     const rm = spawnSync(process.execPath, [SERVER_BIN, 'user', 'remove', 'carol', '--state-dir', dir], { encoding: 'utf8' });
     assert.equal(rm.status, 0);
     const short = spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'dave', '--password-stdin', '--state-dir', dir], { input: 'short\n', encoding: 'utf8' });

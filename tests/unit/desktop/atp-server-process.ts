@@ -31,7 +31,7 @@ export function serverBuilt(): boolean {
 
 export function makeStateDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'atp-desktop-test-'));
-  const r = spawnSync(process.execPath, [SERVER_SCRIPT, 'user', 'add', TEST_USER, '--password-stdin', '--users', join(dir, 'users.json')], {
+  const r = spawnSync(process.execPath, [SERVER_SCRIPT, 'user', 'add', TEST_USER, '--password-stdin', '--state-dir', dir], {
     input: TEST_PASSWORD,
     encoding: 'utf8',
   });

@@ -176,8 +176,8 @@ function TrackRow({ index, track, top, playing, tabbable, onFocus, onPlay }: Row
       onDoubleClick={onPlay}
     >
       <span className="col-cover" role="gridcell"><CoverArt track={track} size={32} /></span>
-      <span className="col-title" role="gridcell">
-        <button type="button" className="link" tabIndex={-1} title={track.title} onClick={onPlay} disabled={!track.playable}>{track.title}</button>
+      <span className="title-cell" role="gridcell">
+        <button type="button" className="col-title link" tabIndex={-1} title={track.title} onClick={onPlay} disabled={!track.playable}>{track.title}</button>
       </span>
       <span className="col-artist" role="gridcell" title={track.artist ?? ''}>{track.artist ?? ''}</span>
       <span className="col-album" role="gridcell" title={track.album ?? ''}>{track.album ?? ''}</span>

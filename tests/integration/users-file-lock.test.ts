@@ -1,11 +1,13 @@
-// `atp-server user add` and `user remove` run at the same time by many processes keep every change.
+// `atp-server user …` run at the same time by many processes, with or without a server, keep every change; the
+// database's lock file left by a killed process is taken over, and a live holder is waited for.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { SERVER_BIN } from '../helpers/server-process.js';
+import { AtpClient } from '../../src-main/atp-client/client.js';
+import { SERVER_BIN, startServer } from '../helpers/server-process.js';
 
 function userCommand(stateDir: string, args: string[], password?: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -20,10 +22,10 @@ function userCommand(stateDir: string, args: string[], password?: string): Promi
 function listUsers(stateDir: string): string[] {
   const r = spawnSync(process.execPath, [SERVER_BIN, 'user', 'list', '--state-dir', stateDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout.split('\n').filter(Boolean);
+  return r.stdout.split('\n').filter(Boolean).map((line) => line.split('\t')[0]!);
 }
 
-describe('the users file under concurrent writers', () => {
+describe('accounts under concurrent `atp-server user` commands', () => {
   const dirs: string[] = [];
   const stateDir = () => {
     const d = mkdtempSync(join(tmpdir(), 'atp-users-'));
@@ -44,38 +46,47 @@ describe('the users file under concurrent writers', () => {
     const removed = await Promise.all(names.slice(0, 10).map((n) => userCommand(dir, ['remove', n])));
     for (const r of removed) assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(listUsers(dir), names.slice(10).sort());
-    assert.equal(existsSync(join(dir, 'users.json.lock')), false, 'the lock is released');
+    assert.equal(existsSync(join(dir, 'atp.db.owner')), false, 'the lock is released');
   });
 
-  test('a lock left by a process that is gone is taken over', async () => {
+  test('20 parallel `user add` while a two-worker server runs: all 20 are there and log in through the workers', async () => {
+    const server = await startServer({ users: { admin: 'password-of-admin' }, args: ['--workers', '2'] });
+    try {
+      const names = Array.from({ length: 20 }, (_, i) => `guest${i}`);
+      const added = await Promise.all(names.map((n) => userCommand(server.stateDir, ['add', n, '--password-stdin'], `password-of-${n}`)));
+      for (const [i, r] of added.entries()) assert.equal(r.code, 0, `${names[i]}: ${r.stderr}`);
+      assert.deepEqual(listUsers(server.stateDir), ['admin', ...names].sort());
+      // Accounts made after the server started log in at once, whichever worker takes the connection.
+      for (const n of names.slice(0, 4)) {
+        const client = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+        assert.equal((await client.login({ user: n, password: `password-of-${n}` })).user, n);
+        client.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a lock left by a process that is gone is taken over, and so is SQLite\'s own lock folder beside it', async () => {
     const dir = stateDir();
+    assert.equal((await userCommand(dir, ['add', 'ann', '--password-stdin'], 'password-of-ann')).code, 0);
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(join(dir, 'users.json.lock'), JSON.stringify({ pid: Number(gone.stdout), nonce: 'left-behind' }));
-    const r = await userCommand(dir, ['add', 'ann', '--password-stdin'], 'password-of-ann');
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(listUsers(dir), ['ann']);
-    assert.equal(existsSync(join(dir, 'users.json.lock')), false);
-  });
-
-  test('a lock of a live process that is older than a few seconds is taken over', async () => {
-    const dir = stateDir();
-    const lock = join(dir, 'users.json.lock');
-    // The test runner is alive; its lock is a minute old, far longer than any writer holds one.
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, nonce: 'forgotten' }));
-    const aMinuteAgo = new Date(Date.now() - 60_000);
-    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    writeFileSync(join(dir, 'atp.db.owner'), JSON.stringify({ pid: Number(gone.stdout), nonce: 'left-behind' }));
+    spawnSync('mkdir', [join(dir, 'atp.db.lock')]);
     const r = await userCommand(dir, ['add', 'bo', '--password-stdin'], 'password-of-bo');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(listUsers(dir), ['bo']);
+    assert.deepEqual(listUsers(dir), ['ann', 'bo']);
+    assert.equal(existsSync(join(dir, 'atp.db.owner')), false);
+    assert.equal(existsSync(join(dir, 'atp.db.lock')), false);
   });
 
-  test('a fresh lock held by a live process makes a writer wait for it', async () => {
+  test('a lock held by a live process makes a writer wait for it', async () => {
     const dir = stateDir();
-    const lock = join(dir, 'users.json.lock');
+    const lock = join(dir, 'atp.db.owner');
     writeFileSync(lock, JSON.stringify({ pid: process.pid, nonce: 'held' }));
     const pending = userCommand(dir, ['add', 'cy', '--password-stdin'], 'password-of-cy');
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(listUsers(dir), [], 'nothing written while the lock is held');
+    assert.equal(existsSync(join(dir, 'atp.db')), false, 'nothing written while the lock is held');
     rmSync(lock);
     const r = await pending;
     assert.equal(r.code, 0, r.stderr);

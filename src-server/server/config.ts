@@ -18,7 +18,7 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   maxStreamsPerConnection: 4,
   maxQueuedRequests: 32,
   idleTimeoutMs: 60_000,
-  framesPerData: 4096,
+  framesPerData: 16384,
 };
 
 export const DEFAULT_HOST = '127.0.0.1';

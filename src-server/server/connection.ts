@@ -217,7 +217,12 @@ export class Connection implements StreamSink {
     }
     // CREDIT is not a request and gets no answer: applying it at once keeps streams flowing behind slow requests.
     if (this.ctx.handlers.isImmediate(f)) {
-      void this.run(f);
+      // Synchronous: a CREDIT is the most frequent frame, and needs no promise or queue turn of its own.
+      try {
+        this.ctx.handlers.handleImmediate(this, f);
+      } catch (err) {
+        this.failed(f, err);
+      }
       return;
     }
     this.enqueue({ frame: f });
@@ -272,12 +277,16 @@ export class Connection implements StreamSink {
     try {
       await this.ctx.handlers.handle(this, f);
     } catch (err) {
-      if (err instanceof AtpError) {
-        this.refuse(f, err.code, err.message);
-      } else {
-        this.ctx.log.error('handler-failed', { uid: this.uid, did: f.did, request: frameName(f.type, f.func), error: String(err) });
-        this.refuse(f, 'internal', 'the server could not complete this request');
-      }
+      this.failed(f, err);
+    }
+  }
+
+  private failed(f: Frame, err: unknown): void {
+    if (err instanceof AtpError) {
+      this.refuse(f, err.code, err.message);
+    } else {
+      this.ctx.log.error('handler-failed', { uid: this.uid, did: f.did, request: frameName(f.type, f.func), error: String(err) });
+      this.refuse(f, 'internal', 'the server could not complete this request');
     }
   }
 

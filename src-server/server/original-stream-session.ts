@@ -24,7 +24,7 @@ import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
 export type { PlayerStream } from './paced-stream.js';
 
 /** Bytes of units gathered into one DATA at most: few writes, and a frame well under any receiver's maxPayload. */
-const DATA_BYTES = 32 * 1024;
+const DATA_BYTES = 64 * 1024;
 
 interface HeldUnit {
   bytes: Uint8Array;

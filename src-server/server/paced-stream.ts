@@ -33,7 +33,7 @@ export interface PlayerStream {
  * DATA of a few hundred bytes for each small CREDIT would cost a system call each. Half the window at most, so a
  * small window still flows.
  */
-export const LOW_WATER_BYTES = 16 * 1024;
+export const LOW_WATER_BYTES = 64 * 1024;
 
 /**
  * Buffers DATA is built in, reused once the socket has taken their bytes: a stream holds none between DATA, and

@@ -56,7 +56,6 @@ export class RequestHandlers {
     on(FrameType.PLAYER, PlayerFunc.PLAY, this.play);
     on(FrameType.PLAYER, PlayerFunc.PAUSE, this.pause);
     on(FrameType.PLAYER, PlayerFunc.TEARDOWN, this.teardown);
-    on(FrameType.PLAYER, PlayerFunc.CREDIT, this.credit);
     const serverOnly: Handler = () => {
       throw new AtpError('bad-state', 'DATA and END flow from the server to the client');
     };
@@ -66,6 +65,12 @@ export class RequestHandlers {
 
   isImmediate(f: Frame): boolean {
     return f.type === FrameType.PLAYER && f.func === PlayerFunc.CREDIT;
+  }
+
+  /** A CREDIT, applied at once and synchronously: it is not a request and gets no answer. */
+  handleImmediate(conn: Connection, f: Frame): void {
+    if (conn.uid === 0) throw new AtpError('not-logged-in', 'log in first');
+    streamOf(conn, f).addCredit(parseCredit(f.payload));
   }
 
   async handle(conn: Connection, f: Frame): Promise<void> {
@@ -190,9 +195,6 @@ export class RequestHandlers {
     conn.send(build.teardownAck(conn.uid, f.did));
   };
 
-  private readonly credit: Handler = (conn, f) => {
-    streamOf(conn, f).addCredit(parseCredit(f.payload));
-  };
 }
 
 /** Opens a track's file, turning what goes wrong into the error SETUP answers with. */

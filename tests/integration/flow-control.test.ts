@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FrameType, PlayerFunc, build, encodeFrame, parseData, parseSetupReply, type Frame, type TrackInfo } from '../../src-shared/protocol/index.js';
+import { LOW_WATER_BYTES } from '../../src-server/server/paced-stream.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { startServer, type RunningServer } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 import { writeWav } from '../helpers/wav-file.js';
 
 const FRAMES = 200_000; // 50 s of 4 kHz stereo 16-bit: 800000 bytes
-const LOW_WATER = 16 * 1024;
+const LOW_WATER = LOW_WATER_BYTES;
 const isData = (f: Frame) => f.type === FrameType.PLAYER && f.func === PlayerFunc.DATA;
 const pcmBytes = (frames: Frame[]) => frames.filter(isData).reduce((n, f) => n + parseData(f.payload).pcm.length, 0);
 
@@ -57,7 +58,7 @@ describe('flow control', () => {
     const { peer, uid, did } = await playing(window);
     assert.equal(pcmBytes(peer.frames), window, 'the whole window at once');
     const before = peer.frames.filter(isData).length;
-    // 1 KiB at a time: nothing until 16 KiB have come back.
+    // 1 KiB at a time: nothing until the mark's worth has come back.
     for (let i = 0; i < LOW_WATER / 1024 - 1; i++) peer.send(build.credit(uid, did, 1024));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(peer.frames.filter(isData).length, before, 'DATA for less than the low-water mark');
@@ -71,7 +72,7 @@ describe('flow control', () => {
   });
 
   test('CREDITs that arrive in one read together reach the mark', async () => {
-    const window = 64 * 1024;
+    const window = 4 * LOW_WATER;
     const { peer, uid, did } = await playing(window);
     assert.equal(pcmBytes(peer.frames), window);
     // The first alone is under the mark, the two together reach it: the stream must look at its credit again.

@@ -12,12 +12,15 @@ import {
   frameName,
   isErrorCode,
   parseArtwork,
+  parseBrowseReply,
   parseListReply,
   parseLoginReply,
   parseSetupReply,
   type Encoding,
   type ErrorBody,
   type Frame,
+  type BrowseReply,
+  type BrowseRequest,
   type ListReply,
   type ListRequest,
   type LoginReply,
@@ -196,6 +199,10 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
 
   async list(req: ListRequest = {}): Promise<ListReply> {
     return this.request(build.list(this.uid, req), (f) => parseListReply(f.payload));
+  }
+
+  async browse(req: BrowseRequest): Promise<BrowseReply> {
+    return this.request(build.browse(this.uid, req), (f) => parseBrowseReply(f.payload));
   }
 
   async artwork(trackId: string): Promise<{ mime: string; image: Uint8Array }> {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SORT_KEYS, type ListReply, type ListRequest, type ScanStatus, type SortKey, type TrackInfo } from '../../src-shared/protocol/index.js';
+import { BrowseIndex } from './browse-index.js';
 import type { TrackFields } from './tags.js';
 
 /** One track as the index file and the catalog hold it. */
@@ -149,6 +150,8 @@ export class Catalog {
   /** Where each entry's part of `text` begins; starts[n] is text.length. */
   private readonly starts: Int32Array;
   private readonly orders = new Map<SortKey, Uint32Array>();
+  private browseIndex: BrowseIndex | null = null;
+  private readonly ranks = new Map<SortKey, Uint32Array>();
 
   constructor(readonly entries: readonly LibraryEntry[]) {
     const cache = new Map<string, string>();
@@ -190,14 +193,31 @@ export class Catalog {
     }
   }
 
+  /** Artists, albums and genres: grouped at the first BROWSE, kept as long as this catalog. */
+  get groups(): BrowseIndex {
+    return (this.browseIndex ??= new BrowseIndex(this.entries));
+  }
+
   /** Entry indices in the order of `key`, ascending, ties broken by path; computed once, at first need. */
-  private ordered(key: SortKey): Uint32Array {
+  ordered(key: SortKey): Uint32Array {
     let order = this.orders.get(key);
     if (!order) {
       order = this.sortBy(key);
       this.orders.set(key, order);
     }
     return order;
+  }
+
+  /** Each entry's place in the order of `key`: how a group's few tracks are put in that order without a full walk. */
+  rankOf(key: SortKey): Uint32Array {
+    let rank = this.ranks.get(key);
+    if (!rank) {
+      const order = this.ordered(key);
+      rank = new Uint32Array(order.length);
+      for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+      this.ranks.set(key, rank);
+    }
+    return rank;
   }
 
   private sortBy(key: SortKey): Uint32Array {
@@ -237,8 +257,7 @@ export class Catalog {
   list(req: ListRequest, scan: ScanStatus): ListReply {
     const offset = Math.max(0, Math.floor(req.offset ?? 0));
     const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(req.limit ?? DEFAULT_LIMIT)));
-    // At most 255 words (counts are bytes); a word cannot span tracks, since the separator is dropped from it.
-    const words = fold(req.query ?? '').replaceAll(TRACK_SEP, '').split(/\s+/).filter(Boolean).slice(0, 255);
+    const words = queryWords(req.query);
     const desc = req.order === 'desc';
     const order = this.ordered(req.sort ?? 'path');
     const n = order.length;
@@ -262,7 +281,7 @@ export class Catalog {
   }
 
   /** For each entry, how many of `words` (at most 255) its search text contains. */
-  private matchCounts(words: readonly string[]): Uint8Array {
+  matchCounts(words: readonly string[]): Uint8Array {
     const { text, starts } = this;
     const counts = new Uint8Array(this.entries.length);
     for (const word of words) {
@@ -276,6 +295,11 @@ export class Catalog {
     }
     return counts;
   }
+}
+
+/** A query's folded words, at most 255 (counts are bytes); a word cannot span tracks, since the separator is dropped. */
+export function queryWords(query: string | undefined): string[] {
+  return fold(query ?? '').replaceAll(TRACK_SEP, '').split(/\s+/).filter(Boolean).slice(0, 255);
 }
 
 /** What clients see of a track: no server paths, no index bookkeeping. */

@@ -1,4 +1,4 @@
-import type { ListReply, ListRequest, ScanStatus, TrackInfo } from '../../src-shared/protocol/index.js';
+import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus, TrackInfo } from '../../src-shared/protocol/index.js';
 
 /** A track as the server holds it: what clients see, plus where it lies on disk. */
 export interface TrackRecord extends TrackInfo {
@@ -19,6 +19,8 @@ export interface Library {
   /** The real path of the library folder; nothing outside it is ever served. */
   readonly root: string;
   list(req: ListRequest): Awaitable<ListReply>;
+  /** Artists, albums, genres, or the tracks of one of them (BROWSE). */
+  browse(req: BrowseRequest): Awaitable<BrowseReply>;
   get(id: string): Awaitable<TrackRecord | undefined>;
   artwork(id: string): Promise<Artwork | null>;
   scanStatus(): Awaitable<ScanStatus>;

@@ -8,7 +8,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
+import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
+import { browseCatalog } from './browse.js';
 import type { Logger } from '../log.js';
 import { Catalog, compactEntry, publicInfo, StringPool, trackIdFor, type LibraryEntry } from './catalog.js';
 import { indexPathFor, loadIndex, saveIndex } from './index-file.js';
@@ -186,6 +187,10 @@ export class MusicLibrary implements Library {
 
   list(req: ListRequest): ListReply {
     return this.catalog.list(req, this.scanStatus());
+  }
+
+  browse(req: BrowseRequest): BrowseReply {
+    return browseCatalog(this.catalog, req, this.scanStatus());
   }
 
   get(id: string): TrackRecord | undefined {

@@ -4,10 +4,10 @@
  * library, and a rescan happens once. Messages are the cluster's IPC with 'advanced' serialisation (structured
  * clone), so artwork bytes cross as they are.
  */
-import type { ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
+import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
 import type { Artwork, Library, TrackRecord } from '../library/library.js';
 
-type Method = 'list' | 'get' | 'artwork' | 'scanStatus';
+type Method = 'list' | 'browse' | 'get' | 'artwork' | 'scanStatus';
 
 interface LibraryCall {
   kind: 'library-call';
@@ -42,6 +42,8 @@ export function answerLibraryCalls(worker: MessageEndpoint, library: Library): v
       switch (method) {
         case 'list':
           return library.list(arg as ListRequest);
+        case 'browse':
+          return library.browse(arg as BrowseRequest);
         case 'get':
           return library.get(arg as string);
         case 'artwork':
@@ -79,6 +81,10 @@ export class LibraryClient implements Library {
 
   list(req: ListRequest): Promise<ListReply> {
     return this.call('list', req) as Promise<ListReply>;
+  }
+
+  browse(req: BrowseRequest): Promise<BrowseReply> {
+    return this.call('browse', req) as Promise<BrowseReply>;
   }
 
   async get(id: string): Promise<TrackRecord | undefined> {

@@ -1,4 +1,4 @@
-import type { ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
+import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
 import type { Artwork, Awaitable, Library, TrackRecord } from '../library/library.js';
 
 /**
@@ -22,6 +22,11 @@ export class OpeningLibrary implements Library {
   list(req: ListRequest): Awaitable<ListReply> {
     if (this.library) return this.library.list(req);
     return { total: 0, offset: req.offset ?? 0, tracks: [], scan: { state: 'scanning', scanned: 0, total: 0 } };
+  }
+
+  browse(req: BrowseRequest): Awaitable<BrowseReply> {
+    if (this.library) return this.library.browse(req);
+    return { kind: req.kind, total: 0, offset: req.offset ?? 0, items: [], scan: { state: 'scanning', scanned: 0, total: 0 } };
   }
 
   get(id: string): Awaitable<TrackRecord | undefined> {

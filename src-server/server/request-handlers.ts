@@ -8,6 +8,7 @@ import {
   isKnownFunc,
   isKnownType,
   parseArtworkRequest,
+  parseBrowseRequest,
   parseCredit,
   parseListRequest,
   parseLoginRequest,
@@ -52,6 +53,7 @@ export class RequestHandlers {
     on(FrameType.CONTROL, ControlFunc.ENCRYPT, this.encrypt);
     on(FrameType.LIBRARY, LibraryFunc.LIST, this.list);
     on(FrameType.LIBRARY, LibraryFunc.ARTWORK, this.artwork);
+    on(FrameType.LIBRARY, LibraryFunc.BROWSE, this.browse);
     on(FrameType.PLAYER, PlayerFunc.SETUP, this.setup);
     on(FrameType.PLAYER, PlayerFunc.PLAY, this.play);
     on(FrameType.PLAYER, PlayerFunc.PAUSE, this.pause);
@@ -132,6 +134,10 @@ export class RequestHandlers {
 
   private readonly list: Handler = async (conn, f) => {
     conn.send(build.listAck(conn.uid, await this.ctx.library.list(parseListRequest(f.payload))));
+  };
+
+  private readonly browse: Handler = async (conn, f) => {
+    conn.send(build.browseAck(conn.uid, await this.ctx.library.browse(parseBrowseRequest(f.payload))));
   };
 
   private readonly artwork: Handler = async (conn, f) => {

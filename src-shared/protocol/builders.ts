@@ -4,6 +4,8 @@ import { errorClassOf, type ErrorCode } from './errors.js';
 import { frame, type Frame } from './frame.js';
 import { encodeArtwork, encodeCredit, encodeData } from './media.js';
 import type {
+  BrowseReply,
+  BrowseRequest,
   EndNotice,
   ErrorBody,
   ListReply,
@@ -38,6 +40,8 @@ export const pingAck = (uid: number) => control(ControlFunc.PING, uid, null, tru
 
 export const list = (uid: number, req: ListRequest) => library(LibraryFunc.LIST, uid, req);
 export const listAck = (uid: number, reply: ListReply) => library(LibraryFunc.LIST, uid, reply, true);
+export const browse = (uid: number, req: BrowseRequest) => library(LibraryFunc.BROWSE, uid, req);
+export const browseAck = (uid: number, reply: BrowseReply) => library(LibraryFunc.BROWSE, uid, reply, true);
 export const artwork = (uid: number, track: string) => library(LibraryFunc.ARTWORK, uid, { track });
 export const artworkAck = (uid: number, mime: string, image: Uint8Array): Frame =>
   frame({ type: FrameType.LIBRARY, func: LibraryFunc.ARTWORK, uid, ack: true, payload: encodeArtwork(mime, image) });

@@ -38,6 +38,7 @@ export const ControlFunc = {
 export const LibraryFunc = {
   LIST: 0,
   ARTWORK: 1,
+  BROWSE: 2,
 } as const;
 
 export const RecordFunc = {
@@ -72,7 +73,7 @@ const FUNC_NAMES: Record<number, readonly string[]> = {
   [FrameType.CONTROL]: ['LOGIN', 'LOGOUT', 'ENCRYPT', 'PING'],
   [FrameType.ERROR]: ['PROTOCOL', 'AUTH', 'REQUEST', 'RESOURCE', 'LIMIT', 'UNSUPPORTED', 'SERVER'],
   [FrameType.RECORD]: ['START', 'DATA', 'STOP', 'CANCEL'],
-  [FrameType.LIBRARY]: ['LIST', 'ARTWORK'],
+  [FrameType.LIBRARY]: ['LIST', 'ARTWORK', 'BROWSE'],
 };
 const TYPE_NAMES = ['PLAYER', 'CONTROL', 'ERROR', 'RECORD', 'LIBRARY'];
 

@@ -83,6 +83,79 @@ export interface ListReply {
   scan: ScanStatus;
 }
 
+/** What BROWSE lists: groups of tracks (artists, albums, genres), or tracks of a group. */
+export type BrowseKind = 'artists' | 'albums' | 'genres' | 'tracks';
+export const BROWSE_KINDS: readonly BrowseKind[] = ['artists', 'albums', 'genres', 'tracks'];
+
+/** How each kind can be sorted; the first is its default. `tracks` sorts as LIST does (default `album`). */
+export const BROWSE_SORTS = {
+  artists: ['name', 'albums', 'tracks'],
+  albums: ['title', 'artist', 'year', 'added'],
+  genres: ['name', 'tracks'],
+  tracks: ['album', 'title', 'artist', 'path', 'duration', 'added'],
+} as const satisfies Record<BrowseKind, readonly string[]>;
+export type BrowseSort = (typeof BROWSE_SORTS)[BrowseKind][number];
+
+export interface BrowseRequest {
+  kind: BrowseKind;
+  offset?: number;
+  limit?: number;
+  sort?: BrowseSort;
+  order?: 'asc' | 'desc';
+  /** Words that must all occur in the name (artists, genres), the title or artist (albums), or as LIST searches (tracks). */
+  query?: string;
+  /** Only what belongs to this artist (by id): its albums, its tracks. */
+  artist?: string;
+  /** Only this album's tracks (by id). */
+  album?: string;
+  /** Only what has tracks of this genre (by id). */
+  genre?: string;
+}
+
+export interface ArtistInfo {
+  id: string;
+  name: string;
+  /** Albums with a track of this artist, and those tracks. */
+  albums: number;
+  tracks: number;
+}
+
+export interface AlbumInfo {
+  id: string;
+  title: string;
+  /** The album artist, else the artist of its tracks; null when neither is tagged. */
+  artist: string | null;
+  /** The artist's id, for a link to its page; null with `artist`. */
+  artistId: string | null;
+  year: number | null;
+  tracks: number;
+  discs: number;
+  /** The sum of its tracks' known durations. */
+  durationMs: number;
+  /** A track whose ARTWORK is the album's cover; null when none has a picture. */
+  artworkTrack: string | null;
+}
+
+export interface GenreInfo {
+  id: string;
+  name: string;
+  albums: number;
+  tracks: number;
+}
+
+export interface BrowseReply {
+  kind: BrowseKind;
+  total: number;
+  offset: number;
+  /** One page: ArtistInfo, AlbumInfo, GenreInfo or TrackInfo by `kind`. */
+  items: ArtistInfo[] | AlbumInfo[] | GenreInfo[] | TrackInfo[];
+  /** Present when the request named one: the group, or null when the library holds none with that id. */
+  artist?: ArtistInfo | null;
+  album?: AlbumInfo | null;
+  genre?: GenreInfo | null;
+  scan: ScanStatus;
+}
+
 export interface ArtworkRequest {
   track: string;
 }

@@ -1,10 +1,15 @@
 import { AtpError } from './errors.js';
 import { defined, optBool, optInt, optString, reqInt, reqString } from './fields.js';
 import {
+  BROWSE_KINDS,
+  BROWSE_SORTS,
   ENCODINGS,
   SORT_KEYS,
   type Encoding,
   type ArtworkRequest,
+  type BrowseKind,
+  type BrowseRequest,
+  type BrowseSort,
   type ListRequest,
   type LoginRequest,
   type PlayRequest,
@@ -65,6 +70,37 @@ export function parseListRequest(payload: Uint8Array | null): ListRequest {
     order: order as 'asc' | 'desc' | undefined,
     query: optString(o, 'query', 256),
   });
+}
+
+/** Group ids are made by the server; longer ones are never its own. */
+const MAX_ID = 256;
+
+export function parseBrowseRequest(payload: Uint8Array | null): BrowseRequest {
+  const o = decodeJsonObject(payload);
+  const kind = reqString(o, 'kind', 16) as BrowseKind;
+  if (!BROWSE_KINDS.includes(kind)) throw new AtpError('bad-payload', `"kind" must be one of ${BROWSE_KINDS.join(', ')}`);
+  const sorts: readonly string[] = BROWSE_SORTS[kind];
+  const sort = optString(o, 'sort', 16);
+  if (sort !== undefined && !sorts.includes(sort)) throw new AtpError('bad-payload', `"sort" of ${kind} must be one of ${sorts.join(', ')}`);
+  const order = optString(o, 'order', 4);
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new AtpError('bad-payload', '"order" must be "asc" or "desc"');
+  const req: BrowseRequest = defined({
+    kind,
+    offset: optInt(o, 'offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: optInt(o, 'limit', 0, MAX_LIST_LIMIT),
+    sort: sort as BrowseSort | undefined,
+    order: order as 'asc' | 'desc' | undefined,
+    query: optString(o, 'query', 256),
+    artist: optString(o, 'artist', MAX_ID),
+    album: optString(o, 'album', MAX_ID),
+    genre: optString(o, 'genre', MAX_ID),
+  });
+  // Each kind takes the filters that can narrow it; any other is a mistake the client should hear about.
+  const allowed = { artists: ['genre'], albums: ['artist', 'genre'], genres: [], tracks: ['artist', 'album', 'genre'] }[kind];
+  for (const f of ['artist', 'album', 'genre'] as const) {
+    if (req[f] !== undefined && !(allowed as readonly string[]).includes(f)) throw new AtpError('bad-payload', `${kind} cannot be filtered by "${f}"`);
+  }
+  return req;
 }
 
 export function parseArtworkRequest(payload: Uint8Array | null): ArtworkRequest {

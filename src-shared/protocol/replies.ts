@@ -15,9 +15,15 @@ import {
 } from './fields.js';
 import { AtpError } from './errors.js';
 import {
+  BROWSE_KINDS,
   FILE_SAMPLE_FORMATS,
   ORIGINAL_CODECS,
+  type AlbumInfo,
+  type ArtistInfo,
+  type BrowseKind,
+  type BrowseReply,
   type CodecInfo,
+  type GenreInfo,
   type EndNotice,
   type ListReply,
   type LoginReply,
@@ -115,6 +121,55 @@ export function parseLoginReply(payload: Uint8Array | null): LoginReply {
 }
 
 export const parseListReply = (payload: Uint8Array | null): ListReply => readList(decodeJsonObject(payload));
+
+function readArtist(o: JsonObject): ArtistInfo {
+  return { id: reqString(o, 'id', 256), name: reqString(o, 'name'), albums: reqInt(o, 'albums', 0, FRAMES), tracks: reqInt(o, 'tracks', 0, FRAMES) };
+}
+
+function readAlbum(o: JsonObject): AlbumInfo {
+  return {
+    id: reqString(o, 'id', 256),
+    title: reqString(o, 'title'),
+    artist: nullableString(o, 'artist'),
+    artistId: o['artistId'] === null ? null : reqString(o, 'artistId', 256),
+    year: nullableNumber(o, 'year'),
+    tracks: reqInt(o, 'tracks', 0, FRAMES),
+    discs: reqInt(o, 'discs', 0, FRAMES),
+    durationMs: reqInt(o, 'durationMs', 0, FRAMES),
+    artworkTrack: o['artworkTrack'] === null ? null : reqString(o, 'artworkTrack', 256),
+  };
+}
+
+function readGenre(o: JsonObject): GenreInfo {
+  return { id: reqString(o, 'id', 256), name: reqString(o, 'name'), albums: reqInt(o, 'albums', 0, FRAMES), tracks: reqInt(o, 'tracks', 0, FRAMES) };
+}
+
+/** A group the request named: absent when it named none, null when the server holds none by that id. */
+function readNamed<T>(o: JsonObject, key: string, read: (o: JsonObject) => T): T | null | undefined {
+  if (o[key] === undefined) return undefined;
+  return o[key] === null ? null : read(reqObject(o, key));
+}
+
+export function parseBrowseReply(payload: Uint8Array | null): BrowseReply {
+  const o = decodeJsonObject(payload);
+  const kind = reqString(o, 'kind', 16) as BrowseKind;
+  if (!BROWSE_KINDS.includes(kind)) throw new AtpError('bad-payload', `unknown browse kind ${JSON.stringify(kind)}`);
+  const read = { artists: readArtist, albums: readAlbum, genres: readGenre, tracks: readTrackInfo }[kind] as (o: JsonObject) => never;
+  const reply: BrowseReply = {
+    kind,
+    total: reqInt(o, 'total', 0, FRAMES),
+    offset: reqInt(o, 'offset', 0, FRAMES),
+    items: reqArray(o, 'items', MAX_LIST_LIMIT).map((v, i) => read(element(v, `item ${i}`))),
+    scan: readScan(reqObject(o, 'scan')),
+  };
+  const artist = readNamed(o, 'artist', readArtist);
+  if (artist !== undefined) reply.artist = artist;
+  const album = readNamed(o, 'album', readAlbum);
+  if (album !== undefined) reply.album = album;
+  const genre = readNamed(o, 'genre', readGenre);
+  if (genre !== undefined) reply.genre = genre;
+  return reply;
+}
 
 /** Setup data of the largest kind (a Vorbis setup header) stays far below this in practice; base64 characters. */
 const MAX_SETUP_TEXT = 1024 * 1024;

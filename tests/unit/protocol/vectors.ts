@@ -12,6 +12,8 @@ import {
   type FrameDecoderOptions,
 } from '../../../src-shared/protocol/index.js';
 import type {
+  BrowseReply,
+  BrowseRequest,
   EndNotice,
   ErrorBody,
   ListReply,
@@ -96,6 +98,17 @@ export const SETUP_REPLY: SetupReply = {
   track: TRACK,
   format: { sampleRate: 44100, channels: 2, sampleFormat: 's16le', bytesPerFrame: 4, totalFrames: 1323000, durationMs: 30000 },
   checksum: false,
+};
+export const BROWSE: BrowseRequest = { kind: 'albums', limit: 1, sort: 'year' };
+export const BROWSE_REPLY: BrowseReply = {
+  kind: 'albums',
+  total: 1,
+  offset: 0,
+  items: [{
+    id: 'mISaDwDr4NDvC5pf', title: 'Tones', artist: 'Ada', artistId: 'IZ6l-L9DAtXJfQAA', year: 2015, tracks: 1, discs: 1,
+    durationMs: 30000, artworkTrack: TRACK,
+  }],
+  scan: { state: 'idle', scanned: 1, total: 1 },
 };
 export const PLAY_AT: PlayRequest = { positionMs: 2000, window: 352800 };
 export const PLAY_REPLY: PlayReply = { epoch: 2, startFrame: 88200, positionMs: 2000 };
@@ -249,6 +262,40 @@ export const vectors: Vector[] = [
     hex: `61 04 01 09 00 01 00 00 | 00 00 00 12 |
 09 69 6d 61 67 65 2f 70 6e 67 89 50 4e 47 0d 0a
 1a 0a`,
+  },
+  {
+    name: 'browse',
+    from: 'client',
+    frame: frame({ type: 4, func: 2, uid: UID, payload: utf8(BROWSE) }),
+    build: () => build.browse(UID, BROWSE),
+    hex: `61 04 02 08 00 01 00 00 | 00 00 00 29 |
+7b 22 6b 69 6e 64 22 3a 22 61 6c 62 75 6d 73 22
+2c 22 6c 69 6d 69 74 22 3a 31 2c 22 73 6f 72 74
+22 3a 22 79 65 61 72 22 7d`,
+  },
+  {
+    name: 'browse-ack',
+    from: 'server',
+    frame: frame({ type: 4, func: 2, ack: true, uid: UID, payload: utf8(BROWSE_REPLY) }),
+    build: () => build.browseAck(UID, BROWSE_REPLY),
+    hex: `61 04 02 09 00 01 00 00 | 00 00 01 0b |
+7b 22 6b 69 6e 64 22 3a 22 61 6c 62 75 6d 73 22
+2c 22 74 6f 74 61 6c 22 3a 31 2c 22 6f 66 66 73
+65 74 22 3a 30 2c 22 69 74 65 6d 73 22 3a 5b 7b
+22 69 64 22 3a 22 6d 49 53 61 44 77 44 72 34 4e
+44 76 43 35 70 66 22 2c 22 74 69 74 6c 65 22 3a
+22 54 6f 6e 65 73 22 2c 22 61 72 74 69 73 74 22
+3a 22 41 64 61 22 2c 22 61 72 74 69 73 74 49 64
+22 3a 22 49 5a 36 6c 2d 4c 39 44 41 74 58 4a 66
+51 41 41 22 2c 22 79 65 61 72 22 3a 32 30 31 35
+2c 22 74 72 61 63 6b 73 22 3a 31 2c 22 64 69 73
+63 73 22 3a 31 2c 22 64 75 72 61 74 69 6f 6e 4d
+73 22 3a 33 30 30 30 30 2c 22 61 72 74 77 6f 72
+6b 54 72 61 63 6b 22 3a 22 4b 33 4c 68 64 74 63
+53 62 58 72 54 46 5a 44 55 22 7d 5d 2c 22 73 63
+61 6e 22 3a 7b 22 73 74 61 74 65 22 3a 22 69 64
+6c 65 22 2c 22 73 63 61 6e 6e 65 64 22 3a 31 2c
+22 74 6f 74 61 6c 22 3a 31 7d 7d`,
   },
   {
     name: 'setup',

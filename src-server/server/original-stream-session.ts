@@ -14,9 +14,7 @@ import {
   writeDataHeader,
   writeFrameHead,
   type CodecInfo,
-  type PauseReply,
   type PlayReply,
-  type StreamFormat,
 } from '../../src-shared/protocol/index.js';
 import type { CodedSource } from '../../src-codecs/original/coded-source.js';
 import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
@@ -35,11 +33,8 @@ interface HeldUnit {
 }
 
 export class OriginalStreamSession extends PacedStream {
-  readonly format: StreamFormat;
   readonly codec: CodecInfo;
   private readonly bare: boolean;
-  /** Where the next PLAY without a position restarts: the output frame the units sent so far reach. */
-  private nextFrame = 0;
   /** A unit read but not sent (no credit or no room for it), kept (copied) for the next DATA. */
   private held: HeldUnit | null = null;
   private atEnd = false;
@@ -54,16 +49,7 @@ export class OriginalStreamSession extends PacedStream {
     window: number,
     private readonly checksum: boolean,
   ) {
-    super(did, trackId, sink, window, 1);
-    const f = source.format;
-    this.format = {
-      sampleRate: f.sampleRate,
-      channels: f.channels,
-      sampleFormat: 's16le',
-      bytesPerFrame: f.channels * 2,
-      totalFrames: f.totalFrames,
-      durationMs: Math.round((f.totalFrames * 1000) / f.sampleRate),
-    };
+    super(did, trackId, source.format, sink, window, 1);
     this.codec = source.codec;
     this.bare = source.codec.name === 'pcm';
     this.buffers = FrameBuffers.of(encodedSize(DATA_HEADER_SIZE + DATA_BYTES, checksum));
@@ -72,7 +58,7 @@ export class OriginalStreamSession extends PacedStream {
 
   async play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply> {
     await this.stop();
-    if (positionMs !== undefined) this.nextFrame = Math.min(Math.round((positionMs * this.format.sampleRate) / 1000), this.format.totalFrames);
+    if (positionMs !== undefined) this.nextFrame = this.frameAt(positionMs);
     await this.source.restart(this.nextFrame);
     this.held = null;
     this.atEnd = false;
@@ -80,17 +66,8 @@ export class OriginalStreamSession extends PacedStream {
     return { epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
   }
 
-  async pause(): Promise<PauseReply> {
-    await this.stop();
-    return { frame: this.nextFrame, positionMs: this.positionMs() };
-  }
-
   protected release(): Promise<void> {
     return this.source.close();
-  }
-
-  private positionMs(): number {
-    return Math.round((this.nextFrame * 1000) / this.format.sampleRate);
   }
 
   private wireSize(unit: HeldUnit): number {

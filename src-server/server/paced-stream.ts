@@ -4,6 +4,7 @@
  * encoding (stream-session.ts: PCM; original-stream-session.ts: the file's own units) says how it fills DATA.
  */
 import type { PauseReply, PlayReply, StreamFormat } from '../../src-shared/protocol/index.js';
+import type { SourceFormat } from '../../src-codecs/pcm-source.js';
 
 /** What a stream needs from its connection: a way to write and to know whether the socket wants a pause. */
 export interface StreamSink {
@@ -64,7 +65,10 @@ export class FrameBuffers {
 }
 
 export abstract class PacedStream implements PlayerStream {
-  abstract readonly format: StreamFormat;
+  /** What the client plays, whatever travels: s16 PCM of the source's rate and channels. */
+  readonly format: StreamFormat;
+  /** The output frame the next PLAY without a position starts from: where what was sent so far reaches. */
+  protected nextFrame = 0;
   protected epoch = 0;
   protected playing = false;
   /** Bytes the receiver's window still allows. */
@@ -78,20 +82,33 @@ export abstract class PacedStream implements PlayerStream {
   protected constructor(
     readonly did: number,
     readonly trackId: string,
+    source: SourceFormat,
     protected readonly sink: StreamSink,
     window: number,
     /** The smallest amount worth a DATA: a PCM sample frame, a whole coded unit. */
     private readonly quantum: number,
   ) {
+    this.format = {
+      sampleRate: source.sampleRate,
+      channels: source.channels,
+      sampleFormat: 's16le',
+      bytesPerFrame: source.channels * 2,
+      totalFrames: source.totalFrames,
+      durationMs: Math.round((source.totalFrames * 1000) / source.sampleRate),
+    };
     this.credit = window;
     this.lowWater = this.lowWaterFor(window);
   }
 
   abstract play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply>;
-  abstract pause(): Promise<PauseReply>;
   /** Sends DATA while playing, credit and the socket allow; returns when one of them says wait. */
   protected abstract produce(): Promise<void>;
   protected abstract release(): Promise<void>;
+
+  async pause(): Promise<PauseReply> {
+    await this.stop();
+    return { frame: this.nextFrame, positionMs: this.positionMs() };
+  }
 
   addCredit(bytes: number): void {
     this.credit = Math.min(this.credit + bytes, Number.MAX_SAFE_INTEGER);
@@ -137,6 +154,15 @@ export abstract class PacedStream implements PlayerStream {
     this.epoch = (this.epoch + 1) >>> 0;
     this.playing = true;
     return this.epoch;
+  }
+
+  protected positionMs(): number {
+    return Math.round((this.nextFrame * 1000) / this.format.sampleRate);
+  }
+
+  /** The output frame of a PLAY position, within the track. */
+  protected frameAt(positionMs: number): number {
+    return Math.min(Math.round((positionMs * this.format.sampleRate) / 1000), this.format.totalFrames);
   }
 
   /** Whether to wait for more credit before sending, when `rest` bytes would finish the track. */

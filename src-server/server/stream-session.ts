@@ -6,9 +6,7 @@ import {
   sealChecksum,
   writeDataHeader,
   writeFrameHead,
-  type PauseReply,
   type PlayReply,
-  type StreamFormat,
 } from '../../src-shared/protocol/index.js';
 import type { PcmSource } from '../../src-codecs/pcm-source.js';
 import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
@@ -17,8 +15,6 @@ export type { PlayerStream, StreamSink } from './paced-stream.js';
 
 /** One set-up PCM stream: a decoder positioned in a track, decoding straight into the DATA it sends. */
 export class StreamSession extends PacedStream {
-  readonly format: StreamFormat;
-  private nextFrame = 0;
   private readonly buffers: FrameBuffers;
 
   constructor(
@@ -30,16 +26,7 @@ export class StreamSession extends PacedStream {
     private readonly checksum: boolean,
     private readonly framesPerData: number,
   ) {
-    const f = source.format;
-    super(did, trackId, sink, window, f.channels * 2);
-    this.format = {
-      sampleRate: f.sampleRate,
-      channels: f.channels,
-      sampleFormat: 's16le',
-      bytesPerFrame: f.channels * 2,
-      totalFrames: f.totalFrames,
-      durationMs: Math.round((f.totalFrames * 1000) / f.sampleRate),
-    };
+    super(did, trackId, source.format, sink, window, source.format.channels * 2);
     this.buffers = FrameBuffers.of(encodedSize(DATA_HEADER_SIZE + framesPerData * this.format.bytesPerFrame, checksum));
   }
 
@@ -47,7 +34,7 @@ export class StreamSession extends PacedStream {
   async play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply> {
     await this.stop();
     if (positionMs !== undefined) {
-      const frame = Math.min(Math.round((positionMs * this.format.sampleRate) / 1000), this.format.totalFrames);
+      const frame = this.frameAt(positionMs);
       await this.source.seek(frame);
       this.nextFrame = frame;
     }
@@ -56,17 +43,8 @@ export class StreamSession extends PacedStream {
     return { epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
   }
 
-  async pause(): Promise<PauseReply> {
-    await this.stop();
-    return { frame: this.nextFrame, positionMs: this.positionMs() };
-  }
-
   protected release(): Promise<void> {
     return this.source.close();
-  }
-
-  private positionMs(): number {
-    return Math.round((this.nextFrame * 1000) / this.format.sampleRate);
   }
 
   protected async produce(): Promise<void> {

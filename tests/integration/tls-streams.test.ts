@@ -60,10 +60,11 @@ describe('streams over TLS', () => {
     await waitFor(() => pcmBytes(peer.frames) >= window, 'the window filled');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(pcmBytes(peer.frames), window, 'not a byte past the window');
-    peer.send(build.credit(peer.uid, setup.did, 32 * 1024));
-    await waitFor(() => pcmBytes(peer.frames) >= window + 32 * 1024, 'the credit’s worth');
+    // Half the window: the low-water mark (PROTOCOL.md §8.3) for a window this size.
+    peer.send(build.credit(peer.uid, setup.did, window / 2));
+    await waitFor(() => pcmBytes(peer.frames) >= window + window / 2, 'the credit’s worth');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(pcmBytes(peer.frames), window + 32 * 1024);
+    assert.equal(pcmBytes(peer.frames), window + window / 2);
 
     peer.frames.length = 0;
     peer.send(build.play(peer.uid, setup.did, { positionMs: 30_000, window }));

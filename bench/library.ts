@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AtpClient } from '../src-main/atp-client/client.js';
-import { SORT_KEYS, type ListRequest } from '../src-shared/protocol/index.js';
+import { SORT_KEYS, type AlbumInfo, type ArtistInfo, type BrowseRequest, type ListRequest } from '../src-shared/protocol/index.js';
 import { Catalog } from '../src-server/library/catalog.js';
 import { indexPathFor, loadIndex } from '../src-server/library/index-file.js';
 import { openLibrary } from '../src-server/library/music-library.js';
@@ -84,6 +84,30 @@ function timeList(lib: { list(r: ListRequest): unknown }, req: ListRequest, runs
   const first = times[0]!;
   times.sort((a, b) => a - b);
   return { first, median: times[Math.floor(runs / 2)]! };
+}
+
+/** BROWSE latency: pages of artists and albums, an album's and an artist's tracks, a search; groups made in the background. */
+async function benchBrowse(lib: Awaited<ReturnType<typeof openLibrary>>, print: (line: string) => void): Promise<void> {
+  const albums = lib.browse({ kind: 'albums', limit: 500 });
+  const artists = lib.browse({ kind: 'artists', limit: 500 });
+  print(`BROWSE: ${albums.total} albums, ${artists.total} artists`);
+  const album = albums.items[Math.floor(albums.items.length / 2)] as AlbumInfo;
+  const artist = artists.items[Math.floor(artists.items.length / 2)] as ArtistInfo;
+  const cases: [string, BrowseRequest][] = [
+    ['albums page 1 by title', { kind: 'albums', limit: 100 }],
+    ['albums deep page by year', { kind: 'albums', sort: 'year', offset: Math.floor(albums.total / 2), limit: 100 }],
+    ['albums recently added', { kind: 'albums', sort: 'added', order: 'desc', limit: 100 }],
+    ['artists page 1', { kind: 'artists', limit: 100 }],
+    ["an album's tracks", { kind: 'tracks', album: album.id, limit: 500 }],
+    ["an artist's albums", { kind: 'albums', artist: artist.id, limit: 100 }],
+    ["an artist's tracks by title", { kind: 'tracks', artist: artist.id, sort: 'title', limit: 100 }],
+    ['search albums "album 42"', { kind: 'albums', query: 'album 42', limit: 100 }],
+    ['search artists "fjord"', { kind: 'artists', query: 'fjord', limit: 100 }],
+  ];
+  for (const [name, req] of cases) {
+    const t = timeList({ list: () => lib.browse(req) }, {});
+    print(`BROWSE ${name.padEnd(26)} first ${t.first.toFixed(1).padStart(6)} ms, then ${t.median.toFixed(2).padStart(6)} ms`);
+  }
 }
 
 function procStatusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -185,6 +209,7 @@ export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void
       const t = timeList(lib, req);
       print(`LIST ${name.padEnd(28)} first ${t.first.toFixed(1).padStart(6)} ms, then ${t.median.toFixed(2).padStart(6)} ms`);
     }
+    await benchBrowse(lib, print);
     await lib.close();
     const entries = (await loadIndex(indexPathFor(stateDir, lib.root), lib.root))!;
     t0 = performance.now();
@@ -192,6 +217,9 @@ export async function benchLibrary(opts: LibraryBenchOptions = {}): Promise<void
     const build = performance.now() - t0;
     const cold = SORT_KEYS.map((sort) => `${sort} ${timeList({ list: (r) => fresh.list(r, lib.scanStatus()) }, { sort, limit: 50 }, 1).first.toFixed(0)}`);
     print(`catalog: made in ${build.toFixed(0)} ms; a first LIST before its sort is ready, ms: ${cold.join(', ')}`);
+    t0 = performance.now();
+    void fresh.groups;
+    print(`catalog: artists, albums and genres grouped for BROWSE (in the background after a scan) in ${(performance.now() - t0).toFixed(0)} ms`);
     t0 = performance.now();
     const again = await openLibrary({ root, stateDir, log, rescanIntervalMs: 0 });
     print(`restart from the index file: listing in ${(performance.now() - t0).toFixed(0)} ms`);

@@ -183,7 +183,7 @@ export class Catalog {
   }
 
   /**
-   * Computes the sort orders no LIST has asked for yet, one per turn of the event loop (each takes some tens of
+   * Computes the sort orders no LIST has asked for yet, then the artists, albums and genres, one per turn of the event loop (each takes some tens of
    * milliseconds at 100,000 tracks), so that a first LIST by any sort finds its order ready.
    */
   async prepareSorts(): Promise<void> {
@@ -191,6 +191,9 @@ export class Catalog {
       await nextTurn();
       this.ordered(key);
     }
+    // And the groups BROWSE pages, which come after the orders: a LIST is what a client asks for first.
+    await nextTurn();
+    void this.groups;
   }
 
   /** Artists, albums and genres: grouped at the first BROWSE, kept as long as this catalog. */

@@ -13,6 +13,9 @@ import { AccountClient, answerAccountCalls } from './storage/account-relay.js';
 import { AccountError, parseRole, type AccountStore } from './storage/accounts.js';
 import { StorageError } from './storage/database.js';
 import { openStorage, type Storage, type StorageOptions } from './storage/open-storage.js';
+import { UserDataClient, answerUserDataCalls } from './storage/user-data-relay.js';
+import { UsageError, parseMonthlyMinutes, printUsage, setQuota } from './usage-command.js';
+import { setMonthlyMinutes } from './storage/listening.js';
 import { readPassword } from './password-prompt.js';
 import { fingerprintOfPem } from './tls/fingerprint.js';
 import { selfSignedPaths } from './tls/self-signed.js';
@@ -21,10 +24,13 @@ import { readFile } from 'node:fs/promises';
 const USAGE = `atp-server: streams a music folder over ATP
 
   atp-server --library DIR [options]        serve DIR
-  atp-server user add NAME [--role admin|listener] [--password-stdin]
+  atp-server user add NAME [--role admin|listener] [--monthly-minutes N] [--password-stdin]
+  atp-server user quota NAME --monthly-minutes N|none
   atp-server user passwd NAME [--password-stdin]
   atp-server user remove NAME
   atp-server user list
+  atp-server usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--user NAME] [--csv]
+                                            listened time per user and day (default: this month)
   atp-server fingerprint [--state-dir DIR | --tls-cert FILE]
                                             print the SHA-256 fingerprint clients pin
 
@@ -37,6 +43,8 @@ options:
   --users FILE          accounts file of earlier versions, imported into the database once and renamed FILE.imported
                         (default STATE_DIR/users.json)
   --role ROLE           user add: admin or listener (default: admin for the first account, listener after)
+  --monthly-minutes N   user add, user quota: minutes of listening a month, after which PLAY is refused
+                        (quota-exceeded); "none" removes the quota
   --token-env VAR       also accept the token held in environment variable VAR (the desktop app's local server)
   --no-auth             anyone may log in without a password; refused unless --host is a loopback address
   --log-level LEVEL     debug, info, warn or error (default info)
@@ -55,7 +63,6 @@ options:
                         connections; elsewhere LOGIN needs ENCRYPT first, or is refused with encryption-required)
 `;
 
-class UsageError extends Error {}
 
 function defaultStateDir(): string {
   const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -85,6 +92,11 @@ async function main(argv: string[]): Promise<number> {
       users: { type: 'string' },
       database: { type: 'string' },
       role: { type: 'string' },
+      'monthly-minutes': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      user: { type: 'string' },
+      csv: { type: 'boolean', default: false },
       'token-env': { type: 'string' },
       'no-auth': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
@@ -110,7 +122,9 @@ async function main(argv: string[]): Promise<number> {
   const usersPath = values.users ?? join(stateDir, 'users.json');
 
   const storageOptions = { stateDir, database: values.database, usersFile: usersPath };
-  if (positionals[0] === 'user') return manageUsers(positionals.slice(1), storageOptions, values['password-stdin'], values.role);
+  const monthlyMinutes = parseMonthlyMinutes(values['monthly-minutes']);
+  if (positionals[0] === 'user') return manageUsers(positionals.slice(1), storageOptions, values['password-stdin'], values.role, monthlyMinutes);
+  if (positionals[0] === 'usage') return printUsage(storageOptions, { from: values.from, to: values.to, user: values.user, csv: values.csv });
   const certPath = values['tls-cert'];
   if (positionals[0] === 'fingerprint') return printFingerprint(certPath ?? selfSignedPaths(stateDir).cert, certPath === undefined);
   if ((certPath === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert FILE and --tls-key FILE go together');
@@ -146,7 +160,12 @@ async function main(argv: string[]): Promise<number> {
   }
   // One process owns the database: this one, or in a cluster the primary, which workers ask (account-relay.ts).
   const storage = cluster.isPrimary ? await openServerStorage({ ...storageOptions, lockWaitMs: 5000 }, log) : null;
-  if (storage) cluster.on('fork', (worker) => answerAccountCalls(worker, storage.accounts));
+  if (storage) {
+    cluster.on('fork', (worker) => {
+      answerAccountCalls(worker, storage.accounts);
+      answerUserDataCalls(worker, storage.userData);
+    });
+  }
   const makeAuth = async () => {
     const accounts = storage?.accounts ?? new AccountClient();
     const count = await accounts.count();
@@ -170,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
       workers,
       tls,
       allowPlaintext: values['allow-plaintext'],
+      userData: storage?.userData ?? new UserDataClient(),
     });
   } catch (err) {
     const message = err instanceof StartupError ? err.message : `the library could not be opened: ${(err as Error).message}`;
@@ -211,17 +231,23 @@ async function openServerStorage(options: StorageOptions, log: ReturnType<typeof
   return storage;
 }
 
-async function manageUsers(args: string[], options: Omit<StorageOptions, 'lockWaitMs'>, passwordFromStdin: boolean, role: string | undefined): Promise<number> {
+async function manageUsers(
+  args: string[], options: Omit<StorageOptions, 'lockWaitMs'>, passwordFromStdin: boolean, role: string | undefined, monthlyMinutes: number | null | undefined,
+): Promise<number> {
   const [verb, name] = args;
-  if (!['add', 'passwd', 'remove', 'list'].includes(verb ?? '')) throw new UsageError('user add|passwd|remove|list');
+  if (!['add', 'passwd', 'remove', 'list', 'quota'].includes(verb ?? '')) throw new UsageError('user add|passwd|remove|list|quota');
   if (verb !== 'list' && !name) throw new UsageError(`user ${verb} NAME`);
   if (role !== undefined && verb !== 'add') throw new UsageError('--role goes with user add');
+  if (monthlyMinutes !== undefined && verb !== 'add' && verb !== 'quota') throw new UsageError('--monthly-minutes goes with user add or user quota');
+  if (verb === 'quota') return setQuota(options, name!, monthlyMinutes);
   // The password is asked for before the database is opened: a mistyped confirmation changes nothing.
   const password = verb === 'add' || verb === 'passwd' ? await readPassword(`password for ${name}: `, passwordFromStdin) : '';
   // Other `user` commands or a starting server may hold the database for a moment: wait for them.
   const { db, accounts } = await openStorage({ ...options, lockWaitMs: 60_000 });
   try {
-    return await runUserCommand(accounts, verb!, name ?? '', password, role === undefined ? undefined : parseRole(role), db.location);
+    const code = await runUserCommand(accounts, verb!, name ?? '', password, role === undefined ? undefined : parseRole(role), db.location);
+    if (verb === 'add' && monthlyMinutes != null) await setMonthlyMinutes(db, name!, monthlyMinutes);
+    return code;
   } catch (err) {
     // A name or role that cannot be is the command line's fault; an account that exists or not is the store's state.
     if (err instanceof AccountError) throw err.code === 'bad-name' || err.code === 'bad-role' ? new UsageError(err.message) : new Error(err.message);

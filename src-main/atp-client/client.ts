@@ -6,6 +6,7 @@ import {
   FrameDecoder,
   FrameType,
   PlayerFunc,
+  UserDataFunc,
   build,
   decodeJsonObject,
   encodeFrame,
@@ -16,6 +17,18 @@ import {
   parseListReply,
   parseLoginReply,
   parseSetupReply,
+  parseFavouritesReply,
+  parseHistoryReply,
+  parsePlaylistsReply,
+  parseUsageReply,
+  type FavouritesReply,
+  type FavouritesRequest,
+  type HistoryReply,
+  type HistoryRequest,
+  type PlaylistsReply,
+  type PlaylistsRequest,
+  type UsageReply,
+  type UsageRequest,
   type Encoding,
   type ErrorBody,
   type Frame,
@@ -214,6 +227,26 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
 
   async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
     const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum, encoding: options.encoding });
+  /** Favourite tracks, albums and artists of the logged-in account: add, remove, list. */
+  async favourites(req: FavouritesRequest): Promise<FavouritesReply> {
+    return this.request(build.userData(this.uid, UserDataFunc.FAVOURITES, req), (f) => parseFavouritesReply(f.payload));
+  }
+
+  /** Playlists: list, get, create, and changes made on a revision (a stale one rejects with `stale-revision`). */
+  async playlists(req: PlaylistsRequest): Promise<PlaylistsReply> {
+    return this.request(build.userData(this.uid, UserDataFunc.PLAYLISTS, req), (f) => parsePlaylistsReply(f.payload));
+  }
+
+  /** Plays, play counts, recently played. */
+  async history(req: HistoryRequest): Promise<HistoryReply> {
+    return this.request(build.userData(this.uid, UserDataFunc.HISTORY, req), (f) => parseHistoryReply(f.payload));
+  }
+
+  /** Listening time per day; another account's only for an admin. */
+  async usage(req: UsageRequest = {}): Promise<UsageReply> {
+    return this.request(build.userData(this.uid, UserDataFunc.USAGE, req), (f) => parseUsageReply(f.payload));
+  }
+
     // Registered as the answer is read, so DATA that follows in the same chunk finds its stream.
     return this.request(request, (f) => {
       if (f.did === 0) throw new AtpError('bad-payload', 'SETUP reply names no stream');

@@ -8,6 +8,7 @@ import type { ServerLimitsConfig } from './config.js';
 import { Connection } from './connection.js';
 import { localQuota, type ConnectionQuota } from './connection-quota.js';
 import { RequestHandlers } from './request-handlers.js';
+import type { UserData } from '../storage/user-data.js';
 
 export interface AtpServerOptions {
   library: Library;
@@ -22,6 +23,8 @@ export interface AtpServerOptions {
   tls?: ServerCredentials | null;
   /** Accept a password or token in clear from the network (--allow-plaintext). */
   allowPlaintext?: boolean;
+  /** What users keep (USERDATA, play time); a cluster worker's asks the primary. */
+  userData?: UserData | null;
 }
 
 /** The TCP listener: admits connections up to the limit and hands out user ids. One event loop serves all. */
@@ -39,6 +42,7 @@ export class AtpServer {
       log: options.log,
       library: options.library,
       auth: options.auth,
+      userData: options.userData ?? null,
       allocateUid: () => this.allocateUid(),
     });
     this.server = createServer({ noDelay: true }, (socket) => void this.admit(socket));

@@ -5,6 +5,7 @@ import {
   LibraryFunc,
   PlayerFunc,
   build,
+  UserDataFunc,
   isKnownFunc,
   isKnownType,
   parseArtworkRequest,
@@ -30,6 +31,9 @@ import { OriginalStreamSession, type PlayerStream } from './original-stream-sess
 import { StreamSession } from './stream-session.js';
 
 const FIRST_PAGE = 50;
+import type { UserData } from '../storage/user-data.js';
+import { userDataHandler } from './user-data-handlers.js';
+import { MeteredStream } from './user-data-play-meter.js';
 
 export interface HandlerContext {
   limits: ServerLimitsConfig;
@@ -38,6 +42,8 @@ export interface HandlerContext {
   auth: Authenticator;
   allocateUid(): number | null;
 }
+  /** Favourites, playlists, history, listening: null where the server keeps none. */
+  userData?: UserData | null;
 
 type Handler = (conn: Connection, f: Frame) => Promise<void> | void;
 
@@ -54,7 +60,7 @@ export class RequestHandlers {
     on(FrameType.LIBRARY, LibraryFunc.LIST, this.list);
     on(FrameType.LIBRARY, LibraryFunc.ARTWORK, this.artwork);
     on(FrameType.LIBRARY, LibraryFunc.BROWSE, this.browse);
-    on(FrameType.PLAYER, PlayerFunc.SETUP, this.setup);
+    on(FrameType.PLAYER, PlayerFunc.SETUP, this.meteredSetup);
     on(FrameType.PLAYER, PlayerFunc.PLAY, this.play);
     on(FrameType.PLAYER, PlayerFunc.PAUSE, this.pause);
     on(FrameType.PLAYER, PlayerFunc.TEARDOWN, this.teardown);
@@ -65,6 +71,7 @@ export class RequestHandlers {
     on(FrameType.PLAYER, PlayerFunc.END, serverOnly);
   }
 
+    for (const func of Object.values(UserDataFunc)) on(FrameType.USERDATA, func, userDataHandler(ctx.userData ?? null));
   isImmediate(f: Frame): boolean {
     return f.type === FrameType.PLAYER && f.func === PlayerFunc.CREDIT;
   }
@@ -105,6 +112,7 @@ export class RequestHandlers {
     const { limits } = this.ctx;
     this.ctx.log.info('login', { uid, user, remote: conn.remote, client: req.client ?? null });
     conn.send(
+    const quota = (await this.ctx.userData?.quota(user)) ?? null;
       build.loginAck({
         uid,
         user,
@@ -113,6 +121,7 @@ export class RequestHandlers {
         library: await this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
       }),
     );
+        ...(quota ? { quota } : {}),
   };
 
   /** The connection reader accepted it and stopped reading clear text; here, in its turn, comes the ACK and TLS. */
@@ -150,6 +159,18 @@ export class RequestHandlers {
 
   private readonly setup: Handler = async (conn, f) => {
     const req = parseSetupRequest(f.payload);
+  /** SETUP, and the stream it made counts the play time its client confirms (user-data-play-meter.ts). */
+  private readonly meteredSetup: Handler = async (conn, f) => {
+    const before = new Set(conn.streams.keys());
+    await this.setup(conn, f);
+    const store = this.ctx.userData;
+    if (!store) return;
+    // Nothing can reach the stream before this: CREDIT and PLAY are read in a later turn of the event loop.
+    for (const [did, stream] of conn.streams) {
+      if (!before.has(did)) conn.streams.set(did, new MeteredStream(stream, parseSetupRequest(f.payload).window, conn.user!, store, this.ctx.log));
+    }
+  };
+
     const track = await this.ctx.library.get(req.track);
     if (!track) throw new AtpError('unknown-track', `no track with id ${req.track}`);
     if (!track.playable) throw new AtpError('unplayable', `this track cannot be played: ${track.reason ?? 'unknown reason'}`);

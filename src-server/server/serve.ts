@@ -20,6 +20,7 @@ import { OpeningLibrary } from './opening-library.js';
 import { CertificateError, ServerCredentials } from '../tls/server-credentials.js';
 import { ensureSelfSigned, type CertificatePaths } from '../tls/self-signed.js';
 import { StartupError, checkMusicFolder, listenFailure } from './startup.js';
+import type { UserData } from '../storage/user-data.js';
 
 export interface ServeOptions {
   libraryPath: string;
@@ -38,6 +39,8 @@ export interface ServeOptions {
   /** The certificate files; `selfSigned`: made in the state directory on first start when missing. */
   tls: { paths: CertificatePaths; selfSigned: boolean };
   allowPlaintext: boolean;
+  /** The database's user data in the process that owns it, or a relay to that process in a worker. */
+  userData: UserData | null;
 }
 
 const RELOAD_TLS = 'reload-tls';
@@ -111,7 +114,7 @@ interface Started {
 
 async function startInProcess(o: ServeOptions, library: Library, tls: ServerCredentials): Promise<Started> {
   const auth = await o.makeAuth();
-  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log, tls, allowPlaintext: o.allowPlaintext });
+  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log, tls, allowPlaintext: o.allowPlaintext, userData: o.userData });
   const addr = await server.listen(o.host, o.port).catch((err: NodeJS.ErrnoException) => {
     throw listenFailure(err, o.host, o.port);
   });
@@ -203,6 +206,7 @@ async function serveAsWorker(o: ServeOptions): Promise<void> {
     auth: await o.makeAuth(),
     tls: credentials,
     allowPlaintext: o.allowPlaintext,
+    userData: o.userData,
     log,
     limits: o.limits,
     // The limit is the whole server's: the primary counts every worker's connections.

@@ -28,6 +28,56 @@ const accounts = (d: Dialect) => `CREATE TABLE accounts (
   password_changed_at TEXT NOT NULL
 )`;
 
+/**
+ * What users keep, keyed by account and gone with it. Times are integer milliseconds since 1970 (UTC); listening is
+ * counted in milliseconds, so that sums are exact. A playlist's tracks are one JSON list, written whole at each
+ * change under its revision: a change is one row, read and written in one transaction.
+ */
+const USER_DATA = [
+  'ALTER TABLE accounts ADD COLUMN monthly_minutes INTEGER',
+  `CREATE TABLE favourites (
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('track', 'album', 'artist')),
+    item_id TEXT NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (account_id, kind, item_id)
+  )`,
+  `CREATE TABLE playlists (
+    id TEXT PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    tracks TEXT NOT NULL,
+    track_count INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  )`,
+  'CREATE INDEX playlists_by_account ON playlists (account_id, created_at)',
+  `CREATE TABLE plays (
+    id TEXT PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    track_id TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    last_at BIGINT NOT NULL,
+    end_position_ms BIGINT NOT NULL,
+    played_ms BIGINT NOT NULL
+  )`,
+  'CREATE INDEX plays_by_account ON plays (account_id, last_at)',
+  'CREATE INDEX plays_by_track ON plays (account_id, track_id, last_at)',
+  `CREATE TABLE play_streams (
+    stream_key TEXT PRIMARY KEY,
+    play_id TEXT NOT NULL REFERENCES plays (id) ON DELETE CASCADE,
+    played_ms BIGINT NOT NULL
+  )`,
+  `CREATE TABLE listening (
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    played_ms BIGINT NOT NULL,
+    PRIMARY KEY (account_id, day)
+  )`,
+  'CREATE INDEX play_streams_by_play ON play_streams (play_id)',
+];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -36,6 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
       sqlite: [accounts('sqlite'), 'CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)'],
       postgres: [accounts('postgres'), 'CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)'],
     },
+  },
+  {
+    version: 2,
+    name: 'favourites, playlists, plays, listening and quotas',
+    sql: USER_DATA,
   },
 ];
 

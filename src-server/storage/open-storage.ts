@@ -9,6 +9,7 @@ import type { Database } from './database.js';
 import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { SqliteDatabase } from './sqlite-database.js';
+import { UserDataStore } from './user-data.js';
 import { importUsersJson, type ImportOutcome } from './users-json-import.js';
 
 export interface StorageOptions {
@@ -24,6 +25,7 @@ export interface StorageOptions {
 export interface Storage {
   db: Database;
   accounts: AccountStore;
+  userData: UserDataStore;
   /** The schema versions applied at this start, and what became of users.json. */
   migrated: number[];
   imported: ImportOutcome;
@@ -47,7 +49,7 @@ export async function openStorage(o: StorageOptions): Promise<Storage> {
   try {
     const migrated = await migrate(db);
     const imported = await importUsersJson(db, o.usersFile);
-    return { db, accounts: new AccountStore(db), migrated, imported };
+    return { db, accounts: new AccountStore(db), userData: new UserDataStore(db), migrated, imported };
   } catch (err) {
     await db.close().catch(() => {});
     throw err;

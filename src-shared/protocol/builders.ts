@@ -1,5 +1,5 @@
 /** One function per ATP/1 message, each returning the Frame to encode. Replies set ack and echo type and func. */
-import { ControlFunc, FrameType, LibraryFunc, PlayerFunc } from './constants.js';
+import { ControlFunc, FrameType, LibraryFunc, PlayerFunc, UserDataFunc } from './constants.js';
 import { errorClassOf, type ErrorCode } from './errors.js';
 import { frame, type Frame } from './frame.js';
 import { encodeArtwork, encodeCredit, encodeData } from './media.js';
@@ -45,6 +45,12 @@ export const browseAck = (uid: number, reply: BrowseReply) => library(LibraryFun
 export const artwork = (uid: number, track: string) => library(LibraryFunc.ARTWORK, uid, { track });
 export const artworkAck = (uid: number, mime: string, image: Uint8Array): Frame =>
   frame({ type: FrameType.LIBRARY, func: LibraryFunc.ARTWORK, uid, ack: true, payload: encodeArtwork(mime, image) });
+
+/** USERDATA requests (§14): func is a UserDataFunc, the payload its request; the ACK carries the reply. */
+export const userData = (uid: number, func: (typeof UserDataFunc)[keyof typeof UserDataFunc], req: object) =>
+  frame({ type: FrameType.USERDATA, func, uid, payload: encodeJson(req) });
+export const userDataAck = (uid: number, func: (typeof UserDataFunc)[keyof typeof UserDataFunc], reply: object) =>
+  frame({ type: FrameType.USERDATA, func, uid, ack: true, payload: encodeJson(reply) });
 
 export const setup = (uid: number, req: SetupRequest) => player(PlayerFunc.SETUP, uid, 0, req);
 export const setupAck = (uid: number, did: number, reply: SetupReply) => player(PlayerFunc.SETUP, uid, did, reply, true);

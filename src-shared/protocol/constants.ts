@@ -15,6 +15,7 @@ export const FrameType = {
   ERROR: 2,
   RECORD: 3,
   LIBRARY: 4,
+  USERDATA: 5,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
@@ -39,6 +40,14 @@ export const LibraryFunc = {
   LIST: 0,
   ARTWORK: 1,
   BROWSE: 2,
+} as const;
+
+/** What a user keeps on the server (docs/PROTOCOL.md §14): favourites, playlists, play history, listening time. */
+export const UserDataFunc = {
+  FAVOURITES: 0,
+  PLAYLISTS: 1,
+  HISTORY: 2,
+  USAGE: 3,
 } as const;
 
 export const RecordFunc = {
@@ -74,8 +83,9 @@ const FUNC_NAMES: Record<number, readonly string[]> = {
   [FrameType.ERROR]: ['PROTOCOL', 'AUTH', 'REQUEST', 'RESOURCE', 'LIMIT', 'UNSUPPORTED', 'SERVER'],
   [FrameType.RECORD]: ['START', 'DATA', 'STOP', 'CANCEL'],
   [FrameType.LIBRARY]: ['LIST', 'ARTWORK', 'BROWSE'],
+  [FrameType.USERDATA]: ['FAVOURITES', 'PLAYLISTS', 'HISTORY', 'USAGE'],
 };
-const TYPE_NAMES = ['PLAYER', 'CONTROL', 'ERROR', 'RECORD', 'LIBRARY'];
+const TYPE_NAMES = ['PLAYER', 'CONTROL', 'ERROR', 'RECORD', 'LIBRARY', 'USERDATA'];
 
 export function isKnownType(type: number): type is FrameType {
   return type >= 0 && type < TYPE_NAMES.length;

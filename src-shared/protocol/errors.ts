@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   'wrong-uid': ErrorClass.AUTH,
   'already-logged-in': ErrorClass.AUTH,
   'encryption-required': ErrorClass.AUTH,
+  'forbidden': ErrorClass.AUTH,
+  'no-account': ErrorClass.AUTH,
   // REQUEST: the frame was read but cannot be acted on; the connection lives on.
   'unknown-type': ErrorClass.REQUEST,
   'unknown-func': ErrorClass.REQUEST,
@@ -24,17 +26,21 @@ export const ERROR_CODES = {
   'bad-state': ErrorClass.REQUEST,
   'checksum-mismatch': ErrorClass.REQUEST,
   'already-encrypted': ErrorClass.REQUEST,
+  'stale-revision': ErrorClass.REQUEST,
   // RESOURCE
   'unknown-track': ErrorClass.RESOURCE,
   'unknown-stream': ErrorClass.RESOURCE,
   'unplayable': ErrorClass.RESOURCE,
   'no-artwork': ErrorClass.RESOURCE,
+  'unknown-playlist': ErrorClass.RESOURCE,
   // LIMIT
   'payload-too-large': ErrorClass.LIMIT,
   'too-many-connections': ErrorClass.LIMIT,
   'too-many-streams': ErrorClass.LIMIT,
   'too-many-requests': ErrorClass.LIMIT,
   'idle-timeout': ErrorClass.LIMIT,
+  'playlist-full': ErrorClass.LIMIT,
+  'quota-exceeded': ErrorClass.LIMIT,
   // UNSUPPORTED: defined by the protocol, not offered by this peer.
   'unsupported': ErrorClass.UNSUPPORTED,
   'unsupported-format': ErrorClass.UNSUPPORTED,

@@ -10,3 +10,4 @@ export * from './media.js';
 export * from './original.js';
 export * as build from './builders.js';
 export * from './replies.js';
+export * from './userdata.js';

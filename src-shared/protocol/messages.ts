@@ -30,6 +30,8 @@ export interface LoginReply {
   server: ServerInfo;
   limits: ServerLimits;
   library: ListReply;
+  /** The account's monthly listening quota and what is left of it (§14.4); absent when it has none. */
+  quota?: import('./userdata.js').Quota;
 }
 
 export type SortKey = 'title' | 'artist' | 'album' | 'path' | 'duration' | 'added';

@@ -37,6 +37,7 @@ import {
   type OriginalCodec,
 } from './messages.js';
 import { MAX_LIST_LIMIT, decodeJsonObject } from './payloads.js';
+import { readLoginQuota } from './userdata.js';
 
 const U32 = 0xffffffff;
 const FRAMES = Number.MAX_SAFE_INTEGER;
@@ -117,6 +118,7 @@ export function parseLoginReply(payload: Uint8Array | null): LoginReply {
       idleTimeoutMs: reqInt(limits, 'idleTimeoutMs', 1000, U32),
     },
     library: readList(reqObject(o, 'library')),
+    ...readLoginQuota(o),
   };
 }
 

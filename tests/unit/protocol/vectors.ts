@@ -27,6 +27,7 @@ import type {
   SetupRequest,
 } from '../../../src-shared/protocol/index.js';
 import { originalVectors } from './original-vectors.js';
+import { userDataVectors } from './userdata-vectors.js';
 
 export interface Vector {
   name: string;
@@ -544,6 +545,7 @@ d0 07 30 f8 | 21 8e 4a 43`,
     hex: `61 01 01 01 00 01 00 00`,
   },
   ...originalVectors,
+  ...userDataVectors,
 ];
 
 /** Every event a fresh decoder emits for these chunks, in order. */

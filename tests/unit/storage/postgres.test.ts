@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PostgresDatabase } from '../../../src-server/storage/postgres-database.js';
-import { defineStorageSuite } from './storage-suite.js';
+import { defineStorageSuite, type Engine } from './storage-suite.js';
+import { defineUserDataSuite } from './user-data-suite.js';
 
 const url = process.env.ATP_TEST_POSTGRES_URL;
 const made: string[] = [];
@@ -24,21 +25,21 @@ async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-defineStorageSuite(
-  'PostgreSQL',
-  {
-    async fresh() {
-      const name = `atp_test_${randomBytes(6).toString('hex')}`;
-      await admin((c) => c.query(`CREATE DATABASE ${name}`));
-      made.push(name);
-      return PostgresDatabase.open(urlOf(name));
-    },
-    async cleanUp() {
-      if (!url) return;
-      await admin(async (c) => {
-        for (const name of made) await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      });
-    },
+const engine: Engine = {
+  async fresh() {
+    const name = `atp_test_${randomBytes(6).toString('hex')}`;
+    await admin((c) => c.query(`CREATE DATABASE ${name}`));
+    made.push(name);
+    return PostgresDatabase.open(urlOf(name));
   },
-  url ? false : 'no PostgreSQL: ATP_TEST_POSTGRES_URL is not set (.ci/run starts one and sets it)',
-);
+  async cleanUp() {
+    if (!url) return;
+    await admin(async (c) => {
+      for (const name of made) await c.query(`DROP DATABASE IF EXISTS ${name}`);
+    });
+  },
+};
+const skip = url ? false : 'no PostgreSQL: ATP_TEST_POSTGRES_URL is not set (.ci/run starts one and sets it)';
+
+defineStorageSuite('PostgreSQL', engine, skip);
+defineUserDataSuite('PostgreSQL', engine, skip);

@@ -15,6 +15,8 @@ import { createConnectionStore } from './stores/connection-store.js';
 import { createLibraryStore } from './stores/library-store.js';
 import { createPlayerStore, type PlayerStore } from './stores/player-store.js';
 import { createUiStore } from './stores/ui-store.js';
+import { createBrowseLists } from './stores/browse-lists.js';
+import { createViewStore } from './stores/view-store.js';
 import './styles.css';
 
 const raw = installedApi();
@@ -39,6 +41,8 @@ if (!raw) {
     library: createLibraryStore(api),
     player: createPlayerStore(api, engine, { isConnected: () => connection.getState().connection.status === 'connected' }),
     ui: createUiStore(pickLanguage(navigator.languages), window.innerWidth),
+    views: createViewStore(),
+    browse: createBrowseLists(api),
   };
   playerState = services.player.getState;
   api.onEvent((e) => {

@@ -9,6 +9,7 @@ import type { AppServices } from './components/app-context.js';
 import type { Language } from './i18n.js';
 import type { SavedPlayer } from './stores/player-store.js';
 import { REPEAT_MODES, type RepeatMode } from './stores/queue-order.js';
+import { parseView, type View } from './stores/view-store.js';
 
 const VERSION = 1;
 /** A longer queue is saved as this many entries around the current one. */
@@ -22,9 +23,11 @@ export interface SavedSession {
   player: SavedPlayer;
   library: { sort: SortKey; order: 'asc' | 'desc'; query: string };
   ui: { queueOpen: boolean; language: Language | 'auto' };
+  /** The view shown (absent in files of earlier versions: the track list). */
+  view: View;
 }
 
-export function snapshotSession(s: Pick<AppServices, 'player' | 'library' | 'ui'>): SavedSession {
+export function snapshotSession(s: Pick<AppServices, 'player' | 'library' | 'ui'> & Partial<Pick<AppServices, 'views'>>): SavedSession {
   const p = s.player.getState();
   const l = s.library.getState();
   const u = s.ui.getState();
@@ -40,6 +43,7 @@ export function snapshotSession(s: Pick<AppServices, 'player' | 'library' | 'ui'
     player: { queue, index, positionMs: p.positionMs, volume: p.volume, muted: p.muted, shuffle: p.shuffle, repeat: p.repeat },
     library: { sort: l.sort, order: l.order, query: l.query },
     ui: { queueOpen: u.queueOpen, language: u.language },
+    view: s.views?.getState().view ?? { kind: 'tracks' },
   };
 }
 
@@ -80,6 +84,7 @@ export function parseSession(text: string | null): SavedSession | null {
       queueOpen: u.queueOpen !== false,
       language: u.language === 'en' || u.language === 'zh-CN' ? u.language : 'auto',
     },
+    view: parseView(raw.view),
   };
 }
 
@@ -91,6 +96,7 @@ export async function restoreSession(s: AppServices): Promise<void> {
   s.library.getState().restoreView(saved.library);
   s.ui.getState().setQueueOpen(saved.ui.queueOpen);
   s.ui.getState().setLanguage(saved.ui.language);
+  s.views.getState().open(saved.view);
 }
 
 /** Saves the session a second after the stores change (ten while only the position moves), and as the page goes. */
@@ -123,5 +129,8 @@ export function keepSession(s: AppServices): void {
     if (now.sort !== before.sort || now.order !== before.order || now.query !== before.query) soon();
   });
   s.ui.subscribe(() => soon());
+  s.views.subscribe((now, before) => {
+    if (now.view !== before.view) soon();
+  });
   window.addEventListener('pagehide', save);
 }

@@ -152,6 +152,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       return null;
     },
     list: async (req) => this.artworkQueue.list(() => this.requireClient().list(req)),
+    browse: async (req) => this.artworkQueue.list(() => this.requireClient().browse(req)),
     artwork: async ({ track, album }) => {
       const client = this.requireClient();
       const server = this.published.status === 'connected' && !this.published.session.local ? this.published.session.address : 'local';

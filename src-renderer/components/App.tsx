@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import { useApp } from './app-context.js';
 import { ConnectScreen } from './ConnectScreen.js';
-import { LibraryView } from './LibraryView.js';
+import { MainView } from '../views/MainView.js';
 import { NowPlayingBar } from './NowPlayingBar.js';
 import { QueuePanel } from './QueuePanel.js';
 import { insideRovingWidget } from './roving.js';
@@ -31,9 +31,12 @@ export function App() {
 
   // A new session (or a reconnect to another server) gets a fresh library list.
   const sessionKey = state.status === 'connected' ? `${state.session.address}/${state.session.user}` : null;
+  const { browse } = useApp();
   useEffect(() => {
-    if (sessionKey) void library.getState().reload();
-  }, [library, sessionKey]);
+    if (!sessionKey) return;
+    void library.getState().reload();
+    for (const list of [browse.albums, browse.artists, browse.genres]) if (list.getState().loaded) void list.getState().reload();
+  }, [library, browse, sessionKey]);
   // Back on the same server after a drop: a list that failed meanwhile is asked for again.
   const connected = state.status === 'connected';
   useEffect(() => {
@@ -90,7 +93,7 @@ export function App() {
   return (
     <div className={`app${queueOpen ? ' with-queue' : ''}`} key={language}>
       <StatusBar />
-      <LibraryView searchRef={searchRef} />
+      <MainView searchRef={searchRef} />
       {queueOpen && <QueuePanel />}
       <NowPlayingBar />
     </div>

@@ -13,7 +13,7 @@ import {
  * the cover and the buttons keep their size.
  */
 export function NowPlayingBar() {
-  const { player, ui } = useApp();
+  const { player, ui, views } = useApp();
   const track = useStore(player, (s) => s.queue[s.index] ?? null);
   const status = useStore(player, (s) => s.status);
   const positionMs = useStore(player, (s) => s.positionMs);
@@ -33,7 +33,9 @@ export function NowPlayingBar() {
   return (
     <footer className="now-playing" aria-label={t('nowPlaying')}>
       <div className="np-track">
-        <CoverArt track={track} size={48} />
+        <button type="button" className="np-cover" aria-label={t('showNowPlaying')} title={t('showNowPlaying')} data-testid="show-now-playing" onClick={() => views.getState().setNowPlayingOpen(!views.getState().nowPlayingOpen)}>
+          <CoverArt track={track} size={48} />
+        </button>
         <div className="np-text">
           <div className="np-title" data-testid="np-title" title={title}>{title}</div>
           <div className="np-artist" title={subtitle}>{subtitle}</div>

@@ -5,6 +5,8 @@ import type { createConnectionStore } from '../stores/connection-store.js';
 import type { createLibraryStore } from '../stores/library-store.js';
 import type { createPlayerStore } from '../stores/player-store.js';
 import type { createUiStore } from '../stores/ui-store.js';
+import type { BrowseLists } from '../stores/browse-lists.js';
+import type { createViewStore } from '../stores/view-store.js';
 
 /** The stores and services the screens share, made once in main.tsx. */
 export interface AppServices {
@@ -14,6 +16,9 @@ export interface AppServices {
   library: ReturnType<typeof createLibraryStore>;
   player: ReturnType<typeof createPlayerStore>;
   ui: ReturnType<typeof createUiStore>;
+  /** The view shown (tracks, albums, an album's page…) and the lists of artists, albums and genres. */
+  views: ReturnType<typeof createViewStore>;
+  browse: BrowseLists;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -4,7 +4,7 @@
  * result. Failures travel as values (`IpcResult`), because Electron's invoke and contextBridge both strip an
  * Error's fields and we want the renderer to act on a code, not parse a message.
  */
-import type { ListReply, ListRequest, ServerInfo, StreamFormat } from '../protocol/messages.js';
+import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ServerInfo, StreamFormat } from '../protocol/messages.js';
 
 export interface ServerAddress {
   host: string;
@@ -139,6 +139,8 @@ export interface DesktopRequests {
   /** While reconnecting: try now instead of waiting for the timer (the user's action wins over the background one). */
   retryNow: { arg: null; result: null };
   list: { arg: ListRequest; result: ListReply };
+  /** Artists, albums, genres, or the tracks of one of them (LIBRARY/BROWSE). */
+  browse: { arg: BrowseRequest; result: BrowseReply };
   /**
    * null when the track has no cover, or one of a type not in ARTWORK_TYPES. `album` names the album the track
    * belongs to: every track of it shares one cover, fetched once and kept on disk.
@@ -167,7 +169,7 @@ export type DesktopRequestName = keyof DesktopRequests;
 export const MAX_SESSION_CHARS = 8 * 1024 * 1024;
 
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
-  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'list', 'artwork',
+  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'list', 'browse', 'artwork',
   'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort', 'loadSession', 'saveSession',
 ];
 

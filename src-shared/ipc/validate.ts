@@ -3,8 +3,8 @@
  * handler sees it: the renderer is treated as untrusted, so a compromised page gets an 'invalid-argument' error,
  * never a half-checked object reaching the controller.
  */
-import { SORT_KEYS, type ListRequest, type SortKey } from '../protocol/messages.js';
-import { MAX_LIST_LIMIT } from '../protocol/payloads.js';
+import { SORT_KEYS, type BrowseRequest, type ListRequest, type SortKey } from '../protocol/messages.js';
+import { MAX_LIST_LIMIT, encodeJson, parseBrowseRequest } from '../protocol/payloads.js';
 import { MAX_SESSION_CHARS, type DesktopRequestName, type DesktopRequests } from './contract.js';
 
 export class ArgumentError extends Error {
@@ -75,6 +75,16 @@ function listRequest(arg: unknown): ListRequest {
   return out;
 }
 
+/** Checked by the rules the server applies (docs/PROTOCOL.md 7.3), and with no member the protocol does not know. */
+function browseRequest(arg: unknown): BrowseRequest {
+  const f = object(arg, 'browse request', ['kind', 'offset', 'limit', 'sort', 'order', 'query', 'artist', 'album', 'genre']);
+  try {
+    return parseBrowseRequest(encodeJson(f));
+  } catch (err) {
+    throw new ArgumentError((err as Error).message);
+  }
+}
+
 type Validators = { [K in DesktopRequestName]: (arg: unknown) => DesktopRequests[K]['arg'] };
 
 export const validateArgument: Validators = {
@@ -98,6 +108,7 @@ export const validateArgument: Validators = {
   disconnect: none,
   retryNow: none,
   list: listRequest,
+  browse: browseRequest,
   artwork: (arg) => {
     const f = object(arg, 'artwork request', ['track', 'album']);
     const album = text(f.album, 'album', 2000, true);

@@ -8,6 +8,7 @@ const good = {
   player: { queue: [track('a'), track('b')], index: 1, positionMs: 4200, volume: 0.4, muted: true, shuffle: false, repeat: 'one' },
   library: { sort: 'title', order: 'desc', query: 'blue' },
   ui: { queueOpen: false, language: 'zh-CN' },
+  view: { kind: 'album', id: 'a1', name: 'One' },
 };
 
 describe('the saved session', () => {

@@ -1,0 +1,34 @@
+/**
+ * The signal path of what plays, as words: the file's format → how it crosses the network → what the sound card is
+ * fed. The transport part comes from the stream (PCM as it is sent today); an encoding that differs (a lossy one
+ * for slow links) names itself in `transport`.
+ */
+import type { StreamStarted } from '../../src-shared/ipc/contract.js';
+import type { TrackInfo } from '../../src-shared/protocol/messages.js';
+
+export interface SignalPath {
+  source: string;
+  transport: string | null;
+  output: string | null;
+}
+
+const khz = (rate: number) => `${(rate / 1000).toLocaleString('en', { maximumFractionDigits: 1 })} kHz`;
+
+function channels(n: number | null): string {
+  return n === 1 ? 'mono' : n === 2 ? 'stereo' : n ? `${n} ch` : '';
+}
+
+export function signalPath(track: TrackInfo, stream: StreamStarted | null, outputRate: number | null, transport?: string): SignalPath {
+  const source = [
+    track.codec.toUpperCase(),
+    track.bitsPerSample ? `${track.bitsPerSample}-bit` : '',
+    track.sampleRate ? khz(track.sampleRate) : '',
+    channels(track.channels),
+  ].filter(Boolean).join(' ');
+  const wire = transport ?? (stream ? `PCM 16-bit ${khz(stream.format.sampleRate)}` : null);
+  return { source, transport: wire, output: outputRate ? khz(outputRate) : null };
+}
+
+export function signalPathText(p: SignalPath): string {
+  return [p.source, p.transport, p.output].filter(Boolean).join(' → ');
+}

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { embedSqliteWasm } from './embed-sqlite-wasm.mjs';
+import { embedOpusWasm } from './embed-opus-wasm.mjs';
 
 const targets = process.argv.slice(2);
 const want = (name) => targets.length === 0 || targets.includes(name);
@@ -14,7 +15,7 @@ const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true
 
 const jobs = [];
 if (want('server')) {
-  jobs.push(build({ ...node, format: 'esm', entryPoints: ['src-server/cli.ts'], outfile: 'dist/server/atp-server.mjs', banner: { js: requireShim }, plugins: [embedSqliteWasm] }));
+  jobs.push(build({ ...node, format: 'esm', entryPoints: ['src-server/cli.ts'], outfile: 'dist/server/atp-server.mjs', banner: { js: requireShim }, plugins: [embedSqliteWasm, embedOpusWasm] }));
 }
 if (want('client')) {
   jobs.push(build({ ...node, format: 'esm', entryPoints: ['src-main/cli/atp.ts'], outfile: 'dist/cli/atp.mjs', banner: { js: requireShim } }));

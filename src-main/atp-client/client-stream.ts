@@ -41,7 +41,9 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
   readonly track: string;
   readonly format: StreamFormat;
   readonly checksum: boolean;
-  /** For an `original` stream, what its DATA carries (chunk.pcm then holds the coded units); null for PCM. */
+  /** What DATA carries, as the SETUP reply says (not necessarily what was asked for). */
+  readonly encoding: 'pcm' | 'original' | 'opus';
+  /** For an `original` or `opus` stream, what its DATA carries (chunk.pcm then holds the coded units); null for PCM. */
   readonly codec: CodecInfo | null;
   /** The epoch whose DATA is wanted; 0 while a PLAY is on its way. */
   epoch = 0;
@@ -56,7 +58,8 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
     this.track = reply.track;
     this.format = reply.format;
     this.checksum = reply.checksum;
-    this.codec = reply.encoding === 'original' ? reply.codec! : null;
+    this.encoding = reply.encoding ?? 'pcm';
+    this.codec = reply.encoding === undefined ? null : reply.codec!;
   }
 
   async play(req?: PlayRequest): Promise<PlayReply> {

@@ -55,8 +55,10 @@ export interface ConnectOptions {
 export interface SetupOptions {
   window: number;
   checksum?: boolean;
-  /** `original` asks for the file's own coded frames; the reply says whether the server sends them. */
+  /** `original` asks for the file's own coded frames, `opus` for Opus; the reply says what the server sends. */
   encoding?: Encoding;
+  /** For `opus`: kbit/s, 64–256. */
+  bitrate?: number;
 }
 
 interface Pending {
@@ -225,8 +227,6 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
     });
   }
 
-  async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
-    const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum, encoding: options.encoding });
   /** Favourite tracks, albums and artists of the logged-in account: add, remove, list. */
   async favourites(req: FavouritesRequest): Promise<FavouritesReply> {
     return this.request(build.userData(this.uid, UserDataFunc.FAVOURITES, req), (f) => parseFavouritesReply(f.payload));
@@ -247,6 +247,8 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
     return this.request(build.userData(this.uid, UserDataFunc.USAGE, req), (f) => parseUsageReply(f.payload));
   }
 
+  async setup(trackId: string, options: SetupOptions): Promise<ClientStream> {
+    const request = build.setup(this.uid, { track: trackId, window: options.window, checksum: options.checksum, encoding: options.encoding, bitrate: options.encoding === 'opus' ? options.bitrate : undefined });
     // Registered as the answer is read, so DATA that follows in the same chunk finds its stream.
     return this.request(request, (f) => {
       if (f.did === 0) throw new AtpError('bad-payload', 'SETUP reply names no stream');

@@ -5,7 +5,8 @@
  * and its coded bytes are credited to the server as it is decoded: the receiver still paces the server.
  */
 import { EventEmitter } from 'node:events';
-import { OriginalDecoder } from '../../src-codecs/original/original-decoder.js';
+import { OpusLinkDecoder } from '../../src-codecs/opus-transcode/opus-link-decoder.js';
+import { OriginalDecoder, type DecodedPcm } from '../../src-codecs/original/original-decoder.js';
 import {
   AtpError,
   readUnits,
@@ -31,14 +32,23 @@ export interface PcmStream extends EventEmitter<ClientStreamEvents> {
   teardown(): Promise<void>;
 }
 
+/** Turns the units of each DATA into the stream's PCM: the `original` decoders, or Opus resampled back. */
+export interface UnitDecoder {
+  restart(startFrame: number): Promise<void>;
+  readonly position: number;
+  decode(position: number, units: readonly Uint8Array[]): Promise<DecodedPcm>;
+  free(): void;
+}
+
 type Queued = { epoch: number; chunk: DataChunk } | { epoch: number; end: EndNotice };
 
-/** Sets up a track; an `original` stream comes back decoded, so the caller handles PCM either way. */
+/** Sets up a track; an `original` or `opus` stream comes back decoded, so the caller handles PCM either way. */
 export async function openPcmStream(client: AtpClient, trackId: string, options: SetupOptions): Promise<PcmStream> {
   const stream = await client.setup(trackId, options);
   if (!stream.codec) return stream;
   try {
-    return new DecodingStream(stream, stream.codec, await OriginalDecoder.open(stream.format, stream.codec), options.window);
+    const decoder = stream.encoding === 'opus' ? await OpusLinkDecoder.open(stream.format, stream.codec) : await OriginalDecoder.open(stream.format, stream.codec);
+    return new DecodingStream(stream, stream.codec, decoder, options.window);
   } catch (err) {
     await stream.teardown().catch(() => {});
     throw err;
@@ -67,7 +77,7 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
   constructor(
     private readonly raw: ClientStream,
     private readonly codec: CodecInfo,
-    private readonly decoder: OriginalDecoder,
+    private readonly decoder: UnitDecoder,
     window: number,
   ) {
     super();

@@ -2,10 +2,11 @@ import {
   AtpError,
   ControlFunc,
   FrameType,
+  OPUS_BITRATE_DEFAULT,
   LibraryFunc,
   PlayerFunc,
-  build,
   UserDataFunc,
+  build,
   isKnownFunc,
   isKnownType,
   parseArtworkRequest,
@@ -27,23 +28,24 @@ import type { Logger } from '../log.js';
 import type { Authenticator } from './authenticator.js';
 import { SERVER_NAME, SERVER_VERSION, type ServerLimitsConfig } from './config.js';
 import type { Connection } from './connection.js';
+import { OpusStreamSession } from './opus-stream-session.js';
 import { OriginalStreamSession, type PlayerStream } from './original-stream-session.js';
 import { StreamSession } from './stream-session.js';
-
-const FIRST_PAGE = 50;
 import type { UserData } from '../storage/user-data.js';
 import { userDataHandler } from './user-data-handlers.js';
 import { MeteredStream } from './user-data-play-meter.js';
+
+const FIRST_PAGE = 50;
 
 export interface HandlerContext {
   limits: ServerLimitsConfig;
   log: Logger;
   library: Library;
   auth: Authenticator;
-  allocateUid(): number | null;
-}
   /** Favourites, playlists, history, listening: null where the server keeps none. */
   userData?: UserData | null;
+  allocateUid(): number | null;
+}
 
 type Handler = (conn: Connection, f: Frame) => Promise<void> | void;
 
@@ -69,9 +71,9 @@ export class RequestHandlers {
     };
     on(FrameType.PLAYER, PlayerFunc.DATA, serverOnly);
     on(FrameType.PLAYER, PlayerFunc.END, serverOnly);
+    for (const func of Object.values(UserDataFunc)) on(FrameType.USERDATA, func, userDataHandler(ctx.userData ?? null));
   }
 
-    for (const func of Object.values(UserDataFunc)) on(FrameType.USERDATA, func, userDataHandler(ctx.userData ?? null));
   isImmediate(f: Frame): boolean {
     return f.type === FrameType.PLAYER && f.func === PlayerFunc.CREDIT;
   }
@@ -110,18 +112,18 @@ export class RequestHandlers {
     conn.uid = uid;
     conn.user = user;
     const { limits } = this.ctx;
+    const quota = (await this.ctx.userData?.quota(user)) ?? null;
     this.ctx.log.info('login', { uid, user, remote: conn.remote, client: req.client ?? null });
     conn.send(
-    const quota = (await this.ctx.userData?.quota(user)) ?? null;
       build.loginAck({
         uid,
         user,
         server: { name: SERVER_NAME, version: SERVER_VERSION, protocol: 1 },
         limits: { maxPayload: limits.maxPayload, maxStreams: limits.maxStreamsPerConnection, idleTimeoutMs: limits.idleTimeoutMs },
         library: await this.ctx.library.list({ offset: 0, limit: req.pageSize ?? FIRST_PAGE }),
+        ...(quota ? { quota } : {}),
       }),
     );
-        ...(quota ? { quota } : {}),
   };
 
   /** The connection reader accepted it and stopped reading clear text; here, in its turn, comes the ACK and TLS. */
@@ -157,8 +159,6 @@ export class RequestHandlers {
     conn.send(build.artworkAck(conn.uid, art.mime, art.image));
   };
 
-  private readonly setup: Handler = async (conn, f) => {
-    const req = parseSetupRequest(f.payload);
   /** SETUP, and the stream it made counts the play time its client confirms (user-data-play-meter.ts). */
   private readonly meteredSetup: Handler = async (conn, f) => {
     const before = new Set(conn.streams.keys());
@@ -171,6 +171,8 @@ export class RequestHandlers {
     }
   };
 
+  private readonly setup: Handler = async (conn, f) => {
+    const req = parseSetupRequest(f.payload);
     const track = await this.ctx.library.get(req.track);
     if (!track) throw new AtpError('unknown-track', `no track with id ${req.track}`);
     if (!track.playable) throw new AtpError('unplayable', `this track cannot be played: ${track.reason ?? 'unknown reason'}`);
@@ -194,6 +196,15 @@ export class RequestHandlers {
       return;
     }
     const source = await opening(() => openPcmSource(real));
+    // `opus` for one or two channels; a track with more is set up as PCM, as the reply (without encoding) says.
+    if (req.encoding === 'opus' && OpusStreamSession.carries(source.format.channels)) {
+      const bitrate = req.bitrate ?? OPUS_BITRATE_DEFAULT;
+      const session = new OpusStreamSession(did, track.id, source, conn, req.window, checksum, bitrate);
+      conn.streams.set(did, session);
+      this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id, encoding: 'opus', bitrate });
+      conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum, encoding: 'opus', codec: session.codec }));
+      return;
+    }
     const session = new StreamSession(did, track.id, source, conn, req.window, checksum, this.ctx.limits.framesPerData);
     conn.streams.set(did, session);
     this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id });

@@ -8,6 +8,7 @@ export * from './messages.js';
 export * from './payloads.js';
 export * from './media.js';
 export * from './original.js';
+export * from './opus-timeline.js';
 export * as build from './builders.js';
 export * from './replies.js';
 export * from './userdata.js';

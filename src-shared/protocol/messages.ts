@@ -168,12 +168,14 @@ export interface SetupRequest {
   window: number;
   /** Ask for a CRC-32 on every DATA frame of this stream. */
   checksum?: boolean;
-  /** What DATA carries: decoded PCM (absent or "pcm") or the file's own coded frames ("original"). */
+  /** What DATA carries: decoded PCM (absent or "pcm"), the file's own coded frames ("original"), or Opus ("opus"). */
   encoding?: Encoding;
+  /** For "opus": kbit/s, 64–256 (OPUS_BITRATE_MIN…MAX); absent means 160. */
+  bitrate?: number;
 }
 
-export type Encoding = 'pcm' | 'original';
-export const ENCODINGS: readonly Encoding[] = ['pcm', 'original'];
+export type Encoding = 'pcm' | 'original' | 'opus';
+export const ENCODINGS: readonly Encoding[] = ['pcm', 'original', 'opus'];
 
 export type SampleFormat = 's16le';
 
@@ -199,6 +201,8 @@ export interface CodecInfo {
   /** pcm: the file's own sample format, and bytes per sample frame in it. */
   sampleFormat?: FileSampleFormat;
   bytesPerFrame?: number;
+  /** The `opus` encoding (§8.11): the bitrate the server encodes at, kbit/s. */
+  bitrate?: number;
 }
 
 export interface StreamFormat {
@@ -217,8 +221,8 @@ export interface SetupReply {
   format: StreamFormat;
   checksum: boolean;
   /** Present, "original", only when the stream carries coded frames; absent means pcm. */
-  encoding?: 'original';
-  /** Present with encoding "original". */
+  encoding?: 'original' | 'opus';
+  /** Present with encoding "original" or "opus". */
   codec?: CodecInfo;
 }
 

@@ -1,5 +1,6 @@
 import { AtpError } from './errors.js';
 import { defined, optBool, optInt, optString, reqInt, reqString } from './fields.js';
+import { OPUS_BITRATE_MAX, OPUS_BITRATE_MIN } from './opus-timeline.js';
 import {
   BROWSE_KINDS,
   BROWSE_SORTS,
@@ -120,6 +121,7 @@ export function parseSetupRequest(payload: Uint8Array | null): SetupRequest {
     window: reqInt(o, 'window', 0, MAX_WINDOW),
     checksum: optBool(o, 'checksum'),
     encoding: encoding as Encoding | undefined,
+    bitrate: optInt(o, 'bitrate', OPUS_BITRATE_MIN, OPUS_BITRATE_MAX),
   });
 }
 

@@ -37,6 +37,7 @@ import {
   type OriginalCodec,
 } from './messages.js';
 import { MAX_LIST_LIMIT, decodeJsonObject } from './payloads.js';
+import { OPUS_BITRATE_MAX, OPUS_BITRATE_MIN } from './opus-timeline.js';
 import { readLoginQuota } from './userdata.js';
 
 const U32 = 0xffffffff;
@@ -211,9 +212,14 @@ export function parseSetupReply(payload: Uint8Array | null): SetupReply {
   const reply: SetupReply = { track: reqString(o, 'track', 256), format, checksum: reqBool(o, 'checksum') };
   const encoding = optString(o, 'encoding', 16);
   if (encoding === undefined || encoding === 'pcm') return reply;
-  if (encoding !== 'original') throw new AtpError('bad-payload', `unknown encoding ${JSON.stringify(encoding)}`);
-  reply.encoding = 'original';
+  if (encoding !== 'original' && encoding !== 'opus') throw new AtpError('bad-payload', `unknown encoding ${JSON.stringify(encoding)}`);
+  reply.encoding = encoding;
   reply.codec = readCodec(reqObject(o, 'codec'), format);
+  if (encoding === 'opus') {
+    if (reply.codec.name !== 'opus') throw new AtpError('bad-payload', 'an opus stream carries codec opus');
+    if (format.channels > 2) throw new AtpError('bad-payload', 'an opus stream carries one or two channels');
+    reply.codec.bitrate = reqInt(reqObject(o, 'codec'), 'bitrate', OPUS_BITRATE_MIN, OPUS_BITRATE_MAX);
+  }
   return reply;
 }
 

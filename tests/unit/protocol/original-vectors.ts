@@ -29,7 +29,7 @@ export const FLAC_FRAME = new Uint8Array([0xff, 0xf8, 0xc9, 0x18, 0x15, 0xa9, 0x
 export const FLAC_FRAME_SAMPLE = 86016;
 export const UNKNOWN_ENCODING: ErrorBody = {
   code: 'unknown-encoding',
-  message: 'unknown encoding "flac": this server offers pcm, original',
+  message: 'unknown encoding "flac": this server offers pcm, original, opus',
   request: { type: 0, func: 0 },
 };
 
@@ -94,15 +94,15 @@ ff f8 c9 18 15 a9 00 03 e8 00 fc 18 ad dc`,
     from: 'server',
     frame: frame({ type: 2, func: 5, uid: UID, payload: utf8(UNKNOWN_ENCODING) }),
     build: () => build.error(UID, 0, 'unknown-encoding', UNKNOWN_ENCODING.message, UNKNOWN_ENCODING.request),
-    hex: `61 02 05 08 00 01 00 00 | 00 00 00 81 |
+    hex: `61 02 05 08 00 01 00 00 | 00 00 00 87 |
 7b 22 63 6f 64 65 22 3a 22 75 6e 6b 6e 6f 77 6e
 2d 65 6e 63 6f 64 69 6e 67 22 2c 22 6d 65 73 73
 61 67 65 22 3a 22 75 6e 6b 6e 6f 77 6e 20 65 6e
 63 6f 64 69 6e 67 20 5c 22 66 6c 61 63 5c 22 3a
 20 74 68 69 73 20 73 65 72 76 65 72 20 6f 66 66
 65 72 73 20 70 63 6d 2c 20 6f 72 69 67 69 6e 61
-6c 22 2c 22 72 65 71 75 65 73 74 22 3a 7b 22 74
-79 70 65 22 3a 30 2c 22 66 75 6e 63 22 3a 30 7d
-7d`,
+6c 2c 20 6f 70 75 73 22 2c 22 72 65 71 75 65 73
+74 22 3a 7b 22 74 79 70 65 22 3a 30 2c 22 66 75
+6e 63 22 3a 30 7d 7d`,
   },
 ];

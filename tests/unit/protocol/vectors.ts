@@ -26,6 +26,7 @@ import type {
   SetupReply,
   SetupRequest,
 } from '../../../src-shared/protocol/index.js';
+import { opusVectors } from './opus-vectors.js';
 import { originalVectors } from './original-vectors.js';
 import { userDataVectors } from './userdata-vectors.js';
 
@@ -545,6 +546,7 @@ d0 07 30 f8 | 21 8e 4a 43`,
     hex: `61 01 01 01 00 01 00 00`,
   },
   ...originalVectors,
+  ...opusVectors,
   ...userDataVectors,
 ];
 

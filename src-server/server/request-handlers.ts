@@ -199,7 +199,13 @@ export class RequestHandlers {
     // `opus` for one or two channels; a track with more is set up as PCM, as the reply (without encoding) says.
     if (req.encoding === 'opus' && OpusStreamSession.carries(source.format.channels)) {
       const bitrate = req.bitrate ?? OPUS_BITRATE_DEFAULT;
-      const session = new OpusStreamSession(did, track.id, source, conn, req.window, checksum, bitrate);
+      let session: OpusStreamSession;
+      try {
+        session = new OpusStreamSession(did, track.id, source, conn, req.window, checksum, bitrate);
+      } catch (err) {
+        await source.close().catch(() => {});
+        throw new AtpError('decode-failed', `the Opus encoder could not start: ${(err as Error).message}`);
+      }
       conn.streams.set(did, session);
       this.ctx.log.info('setup', { uid: conn.uid, did, track: track.id, encoding: 'opus', bitrate });
       conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum, encoding: 'opus', codec: session.codec }));

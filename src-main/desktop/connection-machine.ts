@@ -6,8 +6,13 @@
  * new state with a new token, and every result of work started under an older token (a login still in flight, a
  * retry timer, a dropped connection that was already abandoned) names that old token and is ignored, or, for a
  * login that succeeded too late, its client is discarded.
+ *
+ * Trust is decided between ENCRYPT and LOGIN. A server whose certificate is unknown moves to `awaiting-trust`,
+ * which only the user leaves: `user-trust` pins the fingerprint and logs in, a disconnect or another connect
+ * leaves it. A certificate that is not the pinned one stops everything (a reconnect included) in `disconnected`,
+ * with the warning; no event pins but `user-trust`, so background work never trusts anything by itself.
  */
-import type { ConnectionState, DesktopErrorInfo, SessionInfo } from '../../src-shared/ipc/contract.js';
+import type { ConnectionState, DesktopErrorInfo, ServerIdentityInfo, SessionInfo } from '../../src-shared/ipc/contract.js';
 import type { LoginRequest } from '../../src-shared/protocol/messages.js';
 import { reconnectDelay } from './reconnect-schedule.js';
 
@@ -15,10 +20,13 @@ import { reconnectDelay } from './reconnect-schedule.js';
 export type Target = { local: false; host: string; port: number; login: LoginRequest } | { local: true };
 
 export type MachineState =
-  | { name: 'disconnected'; token: number }
+  /** `identityChanged`: stopped because the server's certificate is not the pinned one. */
+  | { name: 'disconnected'; token: number; identityChanged?: ServerIdentityInfo }
   /** A connection the user asked for is being opened. */
   | { name: 'connecting'; token: number; target: Target; address: string }
   | { name: 'connected'; token: number; target: Target; session: SessionInfo }
+  /** Encrypted, the certificate unknown; no password sent. The user's answer decides. */
+  | { name: 'awaiting-trust'; token: number; target: Target; address: string; server: ServerIdentityInfo }
   /** The connection dropped; a retry timer runs. `retry` counts failed attempts so far (0 on the first wait). */
   | { name: 'reconnect-waiting'; token: number; target: Target; address: string; retry: number; retryInMs: number; cause: DesktopErrorInfo }
   | { name: 'reconnect-logging-in'; token: number; target: Target; address: string; retry: number; cause: DesktopErrorInfo };
@@ -32,6 +40,12 @@ export type MachineEvent =
   | { type: 'local-server-stopped-by-user' }
   | { type: 'login-succeeded'; token: number; session: SessionInfo }
   | { type: 'login-failed'; token: number; error: DesktopErrorInfo }
+  /** The login stopped before LOGIN: the certificate is neither from a CA for the host nor pinned. */
+  | { type: 'login-untrusted'; token: number; server: ServerIdentityInfo }
+  /** The login stopped before LOGIN: the certificate is not the one pinned for this host:port. */
+  | { type: 'login-identity-changed'; token: number; server: ServerIdentityInfo }
+  /** The user's "Trust" for the server the connection waits on. */
+  | { type: 'user-trust'; host: string; port: number; fingerprint: string }
   | { type: 'connection-lost'; token: number; error: DesktopErrorInfo }
   | { type: 'retry-timer-fired'; token: number };
 
@@ -48,6 +62,8 @@ export type Effect =
   | { type: 'adopt-client'; token: number }
   /** The login with this token finished after it stopped mattering: close its client. */
   | { type: 'discard-client'; token: number }
+  /** Trust this certificate for host:port from now on (only ever the effect of `user-trust`). */
+  | { type: 'pin'; host: string; port: number; fingerprint: string }
   /** Keep the stream that was playing, to reopen it where the renderer got to once reconnected. */
   | { type: 'hold-stream-for-resume' }
   | { type: 'reopen-held-stream' }
@@ -73,7 +89,7 @@ export function transition(state: MachineState, event: MachineEvent, delay: (ret
         effects: [...abandon, { type: 'log-in', token, target: event.target, reconnect: false }],
       };
     case 'user-disconnect':
-      if (state.name === 'disconnected') return unchanged;
+      if (state.name === 'disconnected' && !state.identityChanged) return unchanged;
       return { state: { name: 'disconnected', token }, effects: abandon };
     case 'user-retry':
       if (state.name !== 'reconnect-waiting') return unchanged;
@@ -115,6 +131,28 @@ export function transition(state: MachineState, event: MachineEvent, delay: (ret
         effects: [{ type: 'forget-connection' }, { type: 'hold-stream-for-resume' }, { type: 'start-retry-timer', token, delayMs: retryInMs }],
       };
     }
+    case 'login-untrusted':
+      if (event.token !== state.token || (state.name !== 'connecting' && state.name !== 'reconnect-logging-in')) return unchanged;
+      return {
+        state: { name: 'awaiting-trust', token, target: state.target, address: state.address, server: event.server },
+        // A reconnect that meets an unknown certificate asks too; what played before is not resumed by a later "Trust".
+        effects: state.name === 'reconnect-logging-in' ? [{ type: 'forget-held-stream' }] : [],
+      };
+    case 'login-identity-changed':
+      if (event.token !== state.token || (state.name !== 'connecting' && state.name !== 'reconnect-logging-in')) return unchanged;
+      return {
+        state: { name: 'disconnected', token, identityChanged: event.server },
+        effects: state.name === 'reconnect-logging-in' ? [{ type: 'forget-held-stream' }] : [],
+      };
+    case 'user-trust': {
+      if (state.name !== 'awaiting-trust') return unchanged;
+      const { server } = state;
+      if (server.host !== event.host || server.port !== event.port || server.fingerprint !== event.fingerprint) return unchanged;
+      return {
+        state: { name: 'connecting', token, target: state.target, address: state.address },
+        effects: [{ type: 'pin', host: server.host, port: server.port, fingerprint: server.fingerprint }, { type: 'log-in', token, target: state.target, reconnect: false }],
+      };
+    }
     case 'retry-timer-fired':
       if (event.token !== state.token || state.name !== 'reconnect-waiting') return unchanged;
       return {
@@ -128,7 +166,9 @@ export function transition(state: MachineState, event: MachineEvent, delay: (ret
 export function connectionStateOf(state: MachineState): ConnectionState {
   switch (state.name) {
     case 'disconnected':
-      return { status: 'disconnected' };
+      return state.identityChanged ? { status: 'disconnected', identityChanged: state.identityChanged } : { status: 'disconnected' };
+    case 'awaiting-trust':
+      return { status: 'untrusted', address: state.address, server: state.server };
     case 'connecting':
       return { status: 'connecting', address: state.address };
     case 'connected':

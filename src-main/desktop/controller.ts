@@ -7,7 +7,7 @@
  * (log in, close, retry timers, reopening the stream) and feeds their results back to it as events.
  */
 import { EventEmitter } from 'node:events';
-import { AtpClient } from '../atp-client/client.js';
+import type { AtpClient } from '../atp-client/client.js';
 import { openPcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
 import {
@@ -23,6 +23,7 @@ import { PlaybackSession, type AudioSink } from './playback-session.js';
 import { SessionFile } from './session-file.js';
 import { ArtworkCache, ArtworkScheduler } from './artwork-cache.js';
 import type { Settings } from './settings.js';
+import { connectAndLogIn, isLoopbackHost, ServerTrustError } from './server-trust.js';
 
 export interface ControllerOptions {
   settings: Settings;
@@ -43,6 +44,11 @@ export interface ControllerOptions {
   /** Where covers are kept between runs (a folder held under `artworkCacheBytes`, 64 MB by default); none: not kept. */
   artworkCacheDir?: string | null;
   artworkCacheBytes?: number;
+  /**
+   * Encrypt connections to loopback addresses too (every other address is always encrypted); as `atp --encrypt`.
+   * The bundled local server is never encrypted: its token never leaves the machine.
+   */
+  encryptLoopback?: boolean;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
@@ -78,6 +84,8 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   /** While reconnecting: the stream that was playing, still told the renderer's position until it is reopened. */
   private resuming: PlaybackSession | null = null;
   private sink: AudioSink | null = null;
+  /** A connect with "remember" that stopped at an unknown certificate: kept once the user trusts it. */
+  private rememberOnTrust: { host: string; port: number; user: string; password: string } | null = null;
   private readonly onLocalServer = (state: LocalServerState) => {
     this.emit('event', { type: 'local-server', state });
     // However the stop was asked for, a connection to a server the user stopped is over, not to be retried.
@@ -130,11 +138,19 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       recent: this.options.settings.recent(),
       localServer: this.options.localServer?.state ?? NO_LOCAL_SERVER,
       keychain: this.options.settings.keychain(),
+      pinned: this.options.settings.pinned(),
     }),
     connect: async ({ host, port, user, password, remember }) => {
-      const session = await this.connectTo({ local: false, host, port, login: { user, password } }, formatAddress(host, port));
-      if (remember) this.options.settings.remember({ host, port, user }, password);
-      return session;
+      this.rememberOnTrust = null;
+      try {
+        const session = await this.connectTo({ local: false, host, port, login: { user, password } }, formatAddress(host, port));
+        if (remember) this.options.settings.remember({ host, port, user }, password);
+        return session;
+      } catch (err) {
+        // Remembered once the user trusts the server and the login succeeds.
+        if (remember && err instanceof ServerTrustError && err.code === 'untrusted-server') this.rememberOnTrust = { host, port, user, password };
+        throw err;
+      }
     },
     connectRecent: async ({ host, port, user }) => {
       const password = this.options.settings.savedPassword({ host, port, user });
@@ -149,6 +165,20 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     },
     retryNow: async () => {
       this.dispatch({ type: 'user-retry' });
+      return null;
+    },
+    trustServer: async ({ host, port, fingerprint }) => {
+      const before = this.machine.token;
+      this.dispatch({ type: 'user-trust', host, port, fingerprint });
+      if (this.machine.token === before) throw new DesktopError('cancelled', `no connection waits for ${formatAddress(host, port)} to be trusted with ${fingerprint}`);
+      const remember = this.rememberOnTrust;
+      this.rememberOnTrust = null;
+      const session = await this.logins.get(this.machine.token)!;
+      if (remember?.host === host && remember.port === port) this.options.settings.remember(remember, remember.password);
+      return session;
+    },
+    forgetServerIdentity: async ({ host, port }) => {
+      if (this.options.settings.forgetPin(host, port)) this.emit('event', { type: 'pinned', pinned: this.options.settings.pinned() });
       return null;
     },
     list: async (req) => this.artworkQueue.list(() => this.requireClient().list(req)),
@@ -316,6 +346,10 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       case 'forget-held-stream':
         this.resuming = null;
         break;
+      case 'pin':
+        this.options.settings.pin(effect.host, effect.port, effect.fingerprint);
+        this.emit('event', { type: 'pinned', pinned: this.options.settings.pinned() });
+        break;
     }
   }
 
@@ -336,13 +370,23 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     try {
       const { host, port, login } = target.local ? await this.localEndpoint() : target;
       if (this.machine.token !== token) throw superseded();
-      client = await AtpClient.connect({ host, port, timeoutMs: this.options.connectTimeoutMs ?? 5000 });
-      const reply = await client.login({ ...login, client: this.options.clientName ?? 'ATP Player desktop', pageSize: 1 });
+      const opened = await connectAndLogIn({
+        host, port, timeoutMs: this.options.connectTimeoutMs ?? 5000,
+        request: { ...login, client: this.options.clientName ?? 'ATP Player desktop', pageSize: 1 },
+        encrypt: target.local ? 'never' : this.options.encryptLoopback || !isLoopbackHost(host) ? 'always' : 'if-required',
+        pinned: () => this.options.settings.pinnedFingerprint(host, port),
+      });
+      client = opened.client;
+      const { reply } = opened;
       session = { address: formatAddress(host, port), user: reply.user, server: reply.server, local: target.local };
     } catch (err) {
       client?.close();
       const stale = this.machine.token !== token;
-      this.dispatch({ type: 'login-failed', token, error: toErrorInfo(err) });
+      if (err instanceof ServerTrustError) {
+        this.dispatch({ type: err.code === 'untrusted-server' ? 'login-untrusted' : 'login-identity-changed', token, server: err.server });
+      } else {
+        this.dispatch({ type: 'login-failed', token, error: toErrorInfo(err) });
+      }
       throw stale ? superseded() : err;
     }
     this.loggedIn.set(token, client);

@@ -26,7 +26,8 @@ const NETWORK_CODES: Record<string, DesktopErrorCode> = {
 
 export function toErrorInfo(err: unknown): DesktopErrorInfo {
   if (err instanceof AtpError || err instanceof DesktopError || err instanceof ArgumentError) {
-    return { code: err.code, message: err.message };
+    const server = (err as { server?: DesktopErrorInfo['server'] }).server;
+    return server ? { code: err.code, message: err.message, server } : { code: err.code, message: err.message };
   }
   const e = err as NodeJS.ErrnoException;
   const message = typeof e?.message === 'string' ? e.message : String(err);

@@ -1,12 +1,17 @@
 /**
- * The app's settings, a JSON file in the user's data folder: recent servers and the local server's music folder.
+ * The app's settings, a JSON file in the user's data folder: recent servers, the local server's music folder, and
+ * the fingerprints of the server certificates the user trusted (pinned per host:port, as SSH's known_hosts; no
+ * secret, so not in the keychain).
  * A password is kept only encrypted by the system keychain (Electron's safeStorage, behind `SecretBox`). With no
  * keychain, or one whose key is no secret (Chromium's basic_text backend on Linux without a secret service), it
  * is not kept at all, and a password kept earlier is dropped when the settings are loaded.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { KeychainStatus, RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+import type { KeychainStatus, PinnedServer, RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+import { formatAddress } from '../../src-shared/ipc/validate.js';
+import { serverKey } from '../atp-client/known-servers.js';
+import { isFingerprint, normalizeFingerprint } from '../atp-client/server-identity.js';
 
 export type { KeychainStatus } from '../../src-shared/ipc/contract.js';
 
@@ -23,15 +28,20 @@ interface StoredServer extends ServerAddress {
   sealedPassword?: string;
 }
 
+interface StoredPin extends ServerAddress {
+  fingerprint: string;
+}
+
 interface SettingsFile {
   recent: StoredServer[];
   localLibrary: string | null;
+  pinned: StoredPin[];
 }
 
 const MAX_RECENT = 8;
 
 export class Settings {
-  private data: SettingsFile = { recent: [], localLibrary: null };
+  private data: SettingsFile = { recent: [], localLibrary: null, pinned: [] };
 
   constructor(
     private readonly file: string | null,
@@ -43,6 +53,7 @@ export class Settings {
       this.data = {
         recent: Array.isArray(parsed.recent) ? parsed.recent.filter(isStoredServer).slice(0, MAX_RECENT) : [],
         localLibrary: typeof parsed.localLibrary === 'string' ? parsed.localLibrary : null,
+        pinned: Array.isArray(parsed.pinned) ? parsed.pinned.filter(isStoredPin) : [],
       };
     } catch {
       // First start, or an unreadable file: begin afresh rather than refuse to start.
@@ -83,6 +94,34 @@ export class Settings {
     }
   }
 
+  pinned(): PinnedServer[] {
+    return this.data.pinned.map(({ host, port, fingerprint }) => ({ host, port, address: formatAddress(host, port), fingerprint }));
+  }
+
+  /** The fingerprint the user trusted for host:port, if any. */
+  pinnedFingerprint(host: string, port: number): string | undefined {
+    const key = serverKey(host, port);
+    return this.data.pinned.find((p) => serverKey(p.host, p.port) === key)?.fingerprint;
+  }
+
+  /** Trusts the certificate with this fingerprint for host:port from now on, in place of any other. */
+  pin(host: string, port: number, fingerprint: string): void {
+    const key = serverKey(host, port);
+    const others = this.data.pinned.filter((p) => serverKey(p.host, p.port) !== key);
+    this.data.pinned = [...others, { host, port, fingerprint: normalizeFingerprint(fingerprint) }];
+    this.save();
+  }
+
+  /** Forgets what was trusted for host:port: the next connection asks again. */
+  forgetPin(host: string, port: number): boolean {
+    const key = serverKey(host, port);
+    const kept = this.data.pinned.filter((p) => serverKey(p.host, p.port) !== key);
+    if (kept.length === this.data.pinned.length) return false;
+    this.data.pinned = kept;
+    this.save();
+    return true;
+  }
+
   get localLibrary(): string | null {
     return this.data.localLibrary;
   }
@@ -106,4 +145,10 @@ function isStoredServer(x: unknown): x is StoredServer {
   const s = x as StoredServer;
   return typeof s === 'object' && s !== null && typeof s.host === 'string' && typeof s.port === 'number' && typeof s.user === 'string'
     && (s.sealedPassword === undefined || typeof s.sealedPassword === 'string');
+}
+
+function isStoredPin(x: unknown): x is StoredPin {
+  const p = x as StoredPin;
+  return typeof p === 'object' && p !== null && typeof p.host === 'string' && typeof p.port === 'number' && typeof p.fingerprint === 'string'
+    && isFingerprint(p.fingerprint);
 }

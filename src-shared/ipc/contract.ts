@@ -32,9 +32,34 @@ export interface SessionInfo {
   local: boolean;
 }
 
+/**
+ * A server whose certificate is not trusted: the certificate's fingerprint, and for a changed identity the one
+ * pinned before. Shown to the user as the question "Trust this server?" or as the warning of interception.
+ */
+export interface ServerIdentityInfo extends ServerAddress {
+  /** host:port as shown. */
+  address: string;
+  /** "SHA256:" and 43 base64 characters: the certificate the server showed now. */
+  fingerprint: string;
+  /** For a changed identity: the fingerprint pinned for this host:port earlier. */
+  pinned?: string;
+}
+
+/** A server's pinned certificate, as kept in the settings (and listed there to be forgotten). */
+export interface PinnedServer extends ServerAddress {
+  address: string;
+  fingerprint: string;
+}
+
 export type ConnectionState =
-  | { status: 'disconnected' }
+  /**
+   * `identityChanged`: the connection stopped before LOGIN because the server's certificate is not the one pinned
+   * for it (someone may be intercepting it); nothing was sent. Only forgetting the pin in the settings re-trusts.
+   */
+  | { status: 'disconnected'; identityChanged?: ServerIdentityInfo }
   | { status: 'connecting'; address: string }
+  /** Encrypted, not logged in: the server's certificate is unknown; the user trusts it (trustServer) or not (disconnect). */
+  | { status: 'untrusted'; address: string; server: ServerIdentityInfo }
   | { status: 'connected'; session: SessionInfo }
   | { status: 'reconnecting'; address: string; attempt: number; retryInMs: number; error: DesktopErrorInfo };
 
@@ -66,6 +91,8 @@ export interface DesktopSnapshot {
   recent: RecentServer[];
   localServer: LocalServerState;
   keychain: KeychainStatus;
+  /** The servers whose certificate the user trusted by its fingerprint. */
+  pinned: PinnedServer[];
 }
 
 /** One stream of PCM the controller opened; its data arrives on the audio port tagged with `streamId`. */
@@ -119,11 +146,19 @@ export type DesktopErrorCode =
   | 'local-server-failed'
   /** A newer action of the user's replaced this one (a connect while another was still logging in). */
   | 'cancelled'
+  /** The server's certificate is neither from a CA for this host nor pinned: `server` says what to ask about. */
+  | 'untrusted-server'
+  /** The server's certificate is not the one pinned for it: stopped before LOGIN; `server` has both fingerprints. */
+  | 'server-identity-changed'
+  /** The server refused ENCRYPT (it offers no TLS), so no password was sent. */
+  | 'encryption-unavailable'
   | (string & {});
 
 export interface DesktopErrorInfo {
   code: DesktopErrorCode;
   message: string;
+  /** With untrusted-server and server-identity-changed. */
+  server?: ServerIdentityInfo;
 }
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: DesktopErrorInfo };
@@ -138,6 +173,13 @@ export interface DesktopRequests {
   disconnect: { arg: null; result: null };
   /** While reconnecting: try now instead of waiting for the timer (the user's action wins over the background one). */
   retryNow: { arg: null; result: null };
+  /**
+   * The user's "Trust" for the server the connection is waiting on (status `untrusted`): pins the fingerprint for
+   * host:port and logs in. Refused (`cancelled`) unless host, port and fingerprint are the ones it waits on.
+   */
+  trustServer: { arg: { host: string; port: number; fingerprint: string }; result: SessionInfo };
+  /** The settings' "Forget the identity of host:port": the next connection to it asks again. */
+  forgetServerIdentity: { arg: ServerAddress; result: null };
   list: { arg: ListRequest; result: ListReply };
   /** Artists, albums, genres, or the tracks of one of them (LIBRARY/BROWSE). */
   browse: { arg: BrowseRequest; result: BrowseReply };
@@ -169,7 +211,7 @@ export type DesktopRequestName = keyof DesktopRequests;
 export const MAX_SESSION_CHARS = 8 * 1024 * 1024;
 
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
-  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'list', 'browse', 'artwork',
+  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'trustServer', 'forgetServerIdentity', 'list', 'browse', 'artwork',
   'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort', 'loadSession', 'saveSession',
 ];
 
@@ -186,6 +228,8 @@ export type DesktopEvent =
   /** After a reconnect the controller reopened the current track: `replaces` is the stream id it stands for. */
   | { type: 'stream-replaced'; replaces: number; stream: StreamStarted }
   | { type: 'menu'; command: MenuCommand }
+  /** The pinned certificates changed (a server trusted or forgotten). */
+  | { type: 'pinned'; pinned: PinnedServer[] }
   | { type: 'error'; error: DesktopErrorInfo };
 
 export const EVENT_CHANNEL = 'atp:event';

@@ -48,6 +48,9 @@ function host(value: unknown): string {
   return h;
 }
 
+/** A certificate's fingerprint as the server's `atp-server fingerprint` prints it. */
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 const streamRef = (arg: unknown) => ({ streamId: integer(object(arg, 'argument', ['streamId']).streamId, 'streamId', 1, 2 ** 31)! });
 const none = (arg: unknown): null => {
   if (arg !== null && arg !== undefined) throw new ArgumentError('this request takes no argument');
@@ -107,6 +110,16 @@ export const validateArgument: Validators = {
   connectLocal: none,
   disconnect: none,
   retryNow: none,
+  trustServer: (arg) => {
+    const f = object(arg, 'trust request', ['host', 'port', 'fingerprint']);
+    const fingerprint = text(f.fingerprint, 'fingerprint', 100)!;
+    if (!FINGERPRINT.test(fingerprint)) throw new ArgumentError('fingerprint must be SHA256: and 43 base64 characters');
+    return { host: host(f.host), port: integer(f.port, 'port', 1, 65535)!, fingerprint };
+  },
+  forgetServerIdentity: (arg) => {
+    const f = object(arg, 'server', ['host', 'port']);
+    return { host: host(f.host), port: integer(f.port, 'port', 1, 65535)! };
+  },
   list: listRequest,
   browse: browseRequest,
   artwork: (arg) => {

@@ -17,6 +17,7 @@ async function connectScreenWith(keychain: KeychainStatus): Promise<string> {
     recent: [{ host: 'h', port: 1, user: 'u', savedPassword: false }],
     localServer: { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null },
     keychain,
+    pinned: [],
   };
   const api = { snapshot: async () => snapshot } as unknown as DesktopClient;
   const connection = createConnectionStore(api);

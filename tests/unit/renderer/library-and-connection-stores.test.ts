@@ -54,7 +54,7 @@ describe('library store', () => {
 
 describe('connection store', () => {
   const snapshot = (over: Partial<DesktopSnapshot> = {}): DesktopSnapshot => ({
-    connection: { status: 'disconnected' }, recent: [], localServer: { available: true, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null }, keychain: { available: true }, ...over,
+    connection: { status: 'disconnected' }, recent: [], localServer: { available: true, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null }, keychain: { available: true }, pinned: [], ...over,
   });
 
   it('on a first start logs in to the local server by itself', async () => {

@@ -15,10 +15,9 @@ export function AlbumCard({ album, tabbable, onFocus }: { album: AlbumInfo; tabb
   return (
     <button
       type="button"
-      className="album-card"
+      className="link album-card"
       data-album-id={album.id}
       tabIndex={tabbable ? 0 : -1}
-      aria-label={`${album.title} — ${artist}`}
       onFocus={onFocus}
       onClick={() => views.getState().open({ kind: 'album', id: album.id, name: album.title })}
     >

@@ -72,11 +72,10 @@ export function GroupList({ kind }: { kind: 'artists' | 'genres' }) {
               <div key={item.key} role="listitem" className="group-item" style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
                 <button
                   type="button"
-                  className="group-row"
+                  className="link group-row"
                   data-row={item.index}
                   tabIndex={item.index === focused ? 0 : -1}
                   disabled={!g}
-                  aria-label={g ? `${g.name}, ${counts}` : undefined}
                   onFocus={() => setActive(item.index)}
                   onClick={() => g && open(g)}
                 >

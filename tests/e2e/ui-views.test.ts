@@ -1,0 +1,122 @@
+/**
+ * The library's views in the real app against a real atp-server (300 tracks, 12 artists × 3 albums): the album grid
+ * paged from the server, an album page whose "Play album" queues all of it, the artist page, grouped search, the
+ * now-playing view's links, navigation that keeps the queue playing, and the grid with the keyboard alone; each view
+ * without overlaps and with no serious axe violation.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright';
+import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { definePageHelpers, findOverlaps, seriousViolations } from './ui-checks.js';
+import { makeUiLibrary } from './ui-library.js';
+
+const queue = (page: Page) => page.evaluate(() => {
+  const s = (window as any).atpApp.player.getState();
+  return { length: s.queue.length as number, album: s.queue[s.index]?.album as string | undefined, status: s.status as string };
+});
+
+async function checkView(page: Page, what: string): Promise<void> {
+  await definePageHelpers(page);
+  assert.deepEqual(await findOverlaps(page), [], `${what}: no overlaps`);
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], `${what}: no serious axe violations: ${JSON.stringify(violations.map((v) => [v.id, v.targets]))}`);
+}
+
+describe('library views (Chromium, the real app)', () => {
+  let server: RunningServer;
+  let app: DesktopApp;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
+      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
+    server = await startServer({ library: makeUiLibrary().root });
+    app = await launchDesktopApp({ width: 1280, height: 800 });
+    page = app.page;
+    await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Change server' }).click();
+    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
+    await page.getByLabel('User').fill(TEST_USER);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByTestId('track-count').filter({ hasText: '300 tracks' }).waitFor();
+  });
+
+  after(async () => {
+    await app?.close();
+    await server?.stop();
+  });
+
+  it('albums grid → album page → Play album queues every track; navigating keeps it playing', async () => {
+    await page.getByTestId('view-albums').click();
+    await page.getByTestId('album-count').filter({ hasText: '36 albums' }).waitFor();
+    await checkView(page, 'albums');
+    await page.locator('.album-card[data-album-id]').nth(4).click();
+    await page.getByTestId('album-page').waitFor();
+    const rows = page.getByTestId('album-tracks').locator('li');
+    await rows.first().waitFor();
+    const count = await rows.count();
+    assert.ok(count >= 8, `an album of the generated library holds 8 or 9 tracks, saw ${count}`);
+    await checkView(page, 'album page');
+    await page.getByTestId('play-album').click();
+    await page.waitForFunction(() => (window as any).atpApp.player.getState().status === 'playing');
+    const q = await queue(page);
+    assert.equal(q.length, count, 'the whole album is queued');
+    await page.getByRole('button', { name: /^Artist \d\d$/ }).first().click();
+    await page.getByTestId('artist-page').waitFor();
+    await page.getByTestId('artist-tracks').locator('li').first().waitFor();
+    assert.equal(await page.locator('[data-testid="artist-page"] .album-card').count(), 3, 'the artist page shows its 3 albums');
+    await checkView(page, 'artist page');
+    await page.getByTestId('view-back').click();
+    await page.getByTestId('album-page').waitFor();
+    assert.equal((await queue(page)).status, 'playing', 'moving between views never stops the queue');
+  });
+
+  it('artists, genres and grouped search', async () => {
+    await page.getByTestId('view-artists').click();
+    await page.locator('.group-row[data-row="11"]').waitFor();
+    await checkView(page, 'artists');
+    await page.getByTestId('view-genres').click();
+    await page.locator('.group-row', { hasText: 'Jazz' }).click();
+    await page.getByTestId('genre-page').waitFor();
+    await page.locator('[data-testid="genre-page"] .album-card').first().waitFor();
+    await page.getByTestId('view-search').click();
+    await page.getByTestId('search-all').fill('artist 03');
+    await page.getByTestId('found-artists').waitFor();
+    assert.equal(await page.getByTestId('found-artists').locator('li').count(), 1);
+    assert.equal(await page.getByTestId('found-albums').locator('.album-card').count(), 3);
+    await checkView(page, 'search');
+  });
+
+  it('the album grid with the keyboard: one tab stop, arrows across and down, Enter opens', async () => {
+    await page.getByTestId('view-albums').click();
+    await page.locator('.album-card[data-album-id]').first().waitFor();
+    await page.locator('.album-card[data-album-id]').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const columns = await page.evaluate(() => {
+      const cards = [...document.querySelectorAll<HTMLElement>('.album-row:first-child .album-card')];
+      return cards.length;
+    });
+    const focusedIndex = await page.evaluate(() => Number(document.activeElement?.closest('[data-index]')?.getAttribute('data-index')));
+    assert.equal(focusedIndex, 1 + columns, 'right then down');
+    const tabbable = await page.locator('.album-card[tabindex="0"]').count();
+    assert.equal(tabbable, 1, 'the grid is one tab stop');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('album-page').waitFor();
+  });
+
+  it('now playing: large view, links to the album, the signal path', async () => {
+    await page.getByTestId('show-now-playing').click();
+    await page.getByTestId('now-playing-view').waitFor();
+    const path = await page.getByTestId('signal-path').textContent();
+    assert.match(path ?? '', /PCM .*→ PCM 16-bit 44\.1 kHz → 44\.1 kHz/);
+    await checkView(page, 'now playing');
+    await page.getByTestId('npv-album').click();
+    await page.getByTestId('album-page').waitFor();
+  });
+});

@@ -7,6 +7,7 @@ import { NowPlayingBar } from './NowPlayingBar.js';
 import { QueuePanel } from './QueuePanel.js';
 import { insideRovingWidget } from './roving.js';
 import { StatusBar } from './StatusBar.js';
+import { TrustDialogs } from './TrustDialogs.js';
 
 /** Keys typed into a field of text are the field's, not the player's. */
 function typingIn(target: EventTarget | null): boolean {
@@ -88,7 +89,14 @@ export function App() {
   const showConnect = connectOpen || (!everConnected.current && state.status !== 'connected');
   // Opened over the library (from the menu or "Change server", while connected or reconnecting): it can be left.
   const cancel = everConnected.current ? () => connection.getState().setConnectOpen(false) : undefined;
-  if (showConnect) return <ConnectScreen key={language} onCancel={cancel} />;
+  if (showConnect) {
+    return (
+      <>
+        <ConnectScreen key={language} onCancel={cancel} />
+        <TrustDialogs key={`trust-${language}`} />
+      </>
+    );
+  }
 
   return (
     <div className={`app${queueOpen ? ' with-queue' : ''}`} key={language}>
@@ -96,6 +104,7 @@ export function App() {
       <MainView searchRef={searchRef} />
       {queueOpen && <QueuePanel />}
       <NowPlayingBar />
+      <TrustDialogs />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { DEFAULT_PORT } from '../../src-shared/protocol/constants.js';
 import { parseAddress } from '../../src-shared/ipc/validate.js';
 import { errorText, keychainNotice, t } from '../i18n.js';
 import { useApp } from './app-context.js';
+import { TrustedServers } from './TrustedServers.js';
 
 /** Where to read how to set up a keychain; the shell opens only these hosts in the system browser. */
 const KEYCHAIN_HELP = [
@@ -132,6 +133,7 @@ export function ConnectScreen({ onCancel }: { onCancel?: () => void }) {
             </ul>
           </section>
         )}
+        <TrustedServers />
       </form>
     </main>
   );

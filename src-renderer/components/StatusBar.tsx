@@ -25,7 +25,8 @@ export function StatusBar() {
   let text = '';
   if (state.status === 'connected') text = state.session.local ? t('connectedLocal') : t('connected', { address: state.session.address, user: state.session.user });
   else if (state.status === 'connecting') text = t('connecting');
-  else if (state.status === 'disconnected') text = t('disconnected');
+  else if (state.status === 'disconnected') text = state.identityChanged ? t('disconnectedIdentityChanged', { address: state.identityChanged.address }) : t('disconnected');
+  else if (state.status === 'untrusted') text = t('untrusted', { address: state.address });
   else if (seconds !== null && seconds > 0) text = t('reconnecting', { address: state.address, seconds });
   else text = t('reconnectingNow', { address: state.address });
   const errorWords = playerError ? errorText(playerError.code, playerError.message) : null;

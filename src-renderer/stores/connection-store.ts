@@ -4,7 +4,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type {
-  ConnectRequest, ConnectionState, DesktopErrorInfo, DesktopEvent, KeychainStatus, LocalServerState, RecentServer,
+  ConnectRequest, ConnectionState, DesktopErrorInfo, DesktopEvent, KeychainStatus, LocalServerState, PinnedServer, RecentServer,
+  ServerIdentityInfo,
 } from '../../src-shared/ipc/contract.js';
 import { DesktopCallError, type DesktopClient } from '../desktop-client.js';
 
@@ -20,6 +21,10 @@ export interface ConnectionStore {
   busy: boolean;
   /** The connect screen is open over the library (the menu's "Connect to server…"). */
   connectOpen: boolean;
+  /** Servers whose certificate the user trusted by fingerprint (the settings' list, to forget one). */
+  pinned: PinnedServer[];
+  /** A connection stopped because a server's certificate changed: the warning shown until closed. */
+  identityWarning: ServerIdentityInfo | null;
   /** Loads the state; on a first start (no recent server) starts the local server and logs in to it. */
   init(): Promise<void>;
   connect(req: ConnectRequest): Promise<boolean>;
@@ -29,12 +34,23 @@ export interface ConnectionStore {
   /** Cuts a reconnect's wait short. */
   retryNow(): Promise<void>;
   setConnectOpen(open: boolean): void;
+  /** The answer "Trust" to the question the connection waits on (status `untrusted`): pins and logs in. */
+  trust(): Promise<boolean>;
+  /** The answer "Cancel": disconnected, and no error to show. */
+  cancelTrust(): Promise<void>;
+  /** The settings' deliberate step: the next connection to host:port asks again. */
+  forgetIdentity(server: PinnedServer): Promise<void>;
+  closeIdentityWarning(): void;
   handleEvent(event: DesktopEvent): void;
 }
 
 function asErrorInfo(err: unknown): DesktopErrorInfo {
   if (err instanceof DesktopCallError) return { code: err.code, message: err.message };
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+function warningOf(c: ConnectionState): ServerIdentityInfo | undefined {
+  return c.status === 'disconnected' ? c.identityChanged : undefined;
 }
 
 export function createConnectionStore(api: DesktopClient, now: () => number = Date.now) {
@@ -48,8 +64,10 @@ export function createConnectionStore(api: DesktopClient, now: () => number = Da
         return true;
       } catch (err) {
         const info = asErrorInfo(err);
-        // Replaced by a newer action of the user's (a menu's connect, say): not a failure to show.
-        set({ busy: false, error: info.code === 'cancelled' ? get().error : { ...info, ...context } });
+        // Replaced by a newer action of the user's (a menu's connect, say): not a failure to show. An unknown or
+        // changed certificate is not one either: the question or the warning shows instead (from the state).
+        const quiet = info.code === 'cancelled' || info.code === 'untrusted-server' || info.code === 'server-identity-changed';
+        set({ busy: false, error: quiet ? get().error : { ...info, ...context } });
         return false;
       }
     }
@@ -62,9 +80,14 @@ export function createConnectionStore(api: DesktopClient, now: () => number = Da
       error: null,
       busy: false,
       connectOpen: false,
+      pinned: [],
+      identityWarning: null,
       async init() {
         const snap = await api.snapshot(null);
-        set({ connection: snap.connection, retryAt: retryAtOf(snap.connection), recent: snap.recent, localServer: snap.localServer, keychain: snap.keychain });
+        set({
+          connection: snap.connection, retryAt: retryAtOf(snap.connection), recent: snap.recent, localServer: snap.localServer, keychain: snap.keychain,
+          pinned: snap.pinned, identityWarning: warningOf(snap.connection) ?? null,
+        });
         if (snap.connection.status === 'disconnected' && snap.recent.length === 0 && snap.localServer.available) {
           await get().connectLocal();
         }
@@ -91,8 +114,30 @@ export function createConnectionStore(api: DesktopClient, now: () => number = Da
       setConnectOpen(open) {
         set({ connectOpen: open, error: null });
       },
+      async trust() {
+        const c = get().connection;
+        if (c.status !== 'untrusted') return false;
+        const { host, port, fingerprint } = c.server;
+        const ok = await attempt(() => api.trustServer({ host, port, fingerprint }), { address: c.server.address, host });
+        if (ok) set({ recent: (await api.snapshot(null)).recent });
+        return ok;
+      },
+      async cancelTrust() {
+        await api.disconnect(null);
+      },
+      async forgetIdentity(server) {
+        await api.forgetServerIdentity({ host: server.host, port: server.port });
+        set({ pinned: get().pinned.filter((p) => p.address !== server.address) });
+      },
+      closeIdentityWarning() {
+        set({ identityWarning: null });
+      },
       handleEvent(event) {
-        if (event.type === 'connection') set({ connection: event.state, retryAt: retryAtOf(event.state) });
+        if (event.type === 'connection') {
+          set({ connection: event.state, retryAt: retryAtOf(event.state) });
+          const warning = warningOf(event.state);
+          if (warning) set({ identityWarning: warning });
+        } else if (event.type === 'pinned') set({ pinned: event.pinned });
         else if (event.type === 'local-server') set({ localServer: event.state });
         else if (event.type === 'menu' && event.command === 'show-connect') set({ connectOpen: true, error: null });
       },

@@ -12,7 +12,8 @@ export interface SignalPath {
   output: string | null;
 }
 
-const khz = (rate: number) => `${(rate / 1000).toLocaleString('en', { maximumFractionDigits: 1 })} kHz`;
+// 22050 Hz is 22.05 kHz, not a rounded 22.1: rates are exact, so up to two decimals and no trailing zeros.
+const khz = (rate: number) => `${(rate / 1000).toLocaleString('en', { maximumFractionDigits: 2 })} kHz`;
 
 function channels(n: number | null): string {
   return n === 1 ? 'mono' : n === 2 ? 'stereo' : n ? `${n} ch` : '';

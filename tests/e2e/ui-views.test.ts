@@ -73,7 +73,12 @@ describe('library views (Chromium, the real app)', () => {
     await checkView(page, 'artist page');
     await page.getByTestId('view-back').click();
     await page.getByTestId('album-page').waitFor();
-    assert.equal((await queue(page)).status, 'playing', 'moving between views never stops the queue');
+    // The generated tracks last 0.2 s, so the album may have played out by now: what matters is that moving between
+    // views neither replaced nor stopped the queue the album started.
+    const after = await queue(page);
+    assert.equal(after.length, count, 'moving between views keeps the queue');
+    assert.equal(after.album, q.album, 'and the album in it');
+    assert.notEqual(after.status, 'error');
   });
 
   it('artists, genres and grouped search', async () => {
@@ -88,7 +93,10 @@ describe('library views (Chromium, the real app)', () => {
     await page.getByTestId('search-all').fill('artist 03');
     await page.getByTestId('found-artists').waitFor();
     assert.equal(await page.getByTestId('found-artists').locator('li').count(), 1);
-    assert.equal(await page.getByTestId('found-albums').locator('.album-card').count(), 3);
+    // Every word in the album's title or artist: Artist 03's three albums, and any "… 03" album of another artist.
+    const albums = await page.getByTestId('found-albums').locator('.album-card').allInnerTexts();
+    assert.ok(albums.filter((t) => /Artist 03/.test(t)).length === 3, `Artist 03's albums among ${JSON.stringify(albums)}`);
+    for (const text of albums) assert.match(text, /(?=[\s\S]*artist)(?=[\s\S]*03)/i);
     await checkView(page, 'search');
   });
 
@@ -114,7 +122,8 @@ describe('library views (Chromium, the real app)', () => {
     await page.getByTestId('show-now-playing').click();
     await page.getByTestId('now-playing-view').waitFor();
     const path = await page.getByTestId('signal-path').textContent();
-    assert.match(path ?? '', /PCM .*→ PCM 16-bit 44\.1 kHz → 44\.1 kHz/);
+    // The generated library is 22.05 kHz mono 16-bit WAV; the stream and the sound card follow the track's rate.
+    assert.match(path ?? '', /^Signal path: PCM 16-bit 22\.05 kHz mono → PCM 16-bit 22\.05 kHz → 22\.05 kHz$/);
     await checkView(page, 'now playing');
     await page.getByTestId('npv-album').click();
     await page.getByTestId('album-page').waitFor();

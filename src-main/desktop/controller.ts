@@ -183,6 +183,9 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     },
     list: async (req) => this.artworkQueue.list(() => this.requireClient().list(req)),
     browse: async (req) => this.artworkQueue.list(() => this.requireClient().browse(req)),
+    favourites: async (req) => this.requireClient().favourites(req),
+    playlists: async (req) => this.requireClient().playlists(req),
+    history: async (req) => this.requireClient().history(req),
     artwork: async ({ track, album }) => {
       const client = this.requireClient();
       const server = this.published.status === 'connected' && !this.published.session.local ? this.published.session.address : 'local';

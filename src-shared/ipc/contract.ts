@@ -5,6 +5,9 @@
  * Error's fields and we want the renderer to act on a code, not parse a message.
  */
 import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ServerInfo, StreamFormat } from '../protocol/messages.js';
+import type {
+  FavouritesReply, FavouritesRequest, HistoryReply, HistoryRequest, PlaylistsReply, PlaylistsRequest,
+} from '../protocol/userdata.js';
 
 export interface ServerAddress {
   host: string;
@@ -86,8 +89,16 @@ export interface LocalServerState {
  */
 export type KeychainStatus = { available: true } | { available: false; reason: 'no-keychain' | 'plain-text-backend' };
 
+/**
+ * The listener's choice of how streams travel: Auto follows what the link carries (lossless on a LAN, Opus at the
+ * bitrate that fits otherwise); Lossless always; High is Opus 256 kbit/s; Data saver is Opus 96 kbit/s.
+ */
+export type StreamQuality = 'auto' | 'lossless' | 'high' | 'data-saver';
+export const STREAM_QUALITIES: readonly StreamQuality[] = ['auto', 'lossless', 'high', 'data-saver'];
+
 export interface DesktopSnapshot {
   connection: ConnectionState;
+  streamQuality: StreamQuality;
   recent: RecentServer[];
   localServer: LocalServerState;
   keychain: KeychainStatus;
@@ -106,6 +117,8 @@ export interface StreamStarted {
   positionMs: number;
   /** The stream is open but not flowing (a reconnect while paused); `resume` starts it. */
   paused: boolean;
+  /** How it crosses the network: "PCM 16-bit 44.1 kHz", "FLAC as stored", "Opus 160 kbit/s". */
+  transport?: string;
 }
 
 export interface SeekResult {
@@ -183,6 +196,12 @@ export interface DesktopRequests {
   list: { arg: ListRequest; result: ListReply };
   /** Artists, albums, genres, or the tracks of one of them (LIBRARY/BROWSE). */
   browse: { arg: BrowseRequest; result: BrowseReply };
+  /** The account's favourite tracks, albums and artists (USERDATA/FAVOURITES): add, remove, list. */
+  favourites: { arg: FavouritesRequest; result: FavouritesReply };
+  /** Playlists (USERDATA/PLAYLISTS): a change made on a revision the playlist has left is refused with `stale-revision`. */
+  playlists: { arg: PlaylistsRequest; result: PlaylistsReply };
+  /** Plays, play counts, recently played (USERDATA/HISTORY), a page at a time. */
+  history: { arg: HistoryRequest; result: HistoryReply };
   /**
    * null when the track has no cover, or one of a type not in ARTWORK_TYPES. `album` names the album the track
    * belongs to: every track of it shares one cover, fetched once and kept on disk.
@@ -199,6 +218,8 @@ export interface DesktopRequests {
   release: { arg: { streamId: number }; result: null };
   /** Ask for the audio port: it arrives as a window message whose data is AUDIO_PORT_MESSAGE. */
   openAudioPort: { arg: null; result: null };
+  /** Kept in the settings; streams opened from now on follow it, and Auto steps a playing stream down when the link degrades. */
+  setStreamQuality: { arg: { quality: StreamQuality }; result: null };
   /** The renderer's session saved at its last run (queue, position, volume, sort, view), as it wrote it; null if none. */
   loadSession: { arg: null; result: string | null };
   /** Keeps the renderer's session (JSON text of at most MAX_SESSION_CHARS) for the next run. */
@@ -211,8 +232,10 @@ export type DesktopRequestName = keyof DesktopRequests;
 export const MAX_SESSION_CHARS = 8 * 1024 * 1024;
 
 export const DESKTOP_REQUESTS: readonly DesktopRequestName[] = [
-  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'trustServer', 'forgetServerIdentity', 'list', 'browse', 'artwork',
+  'snapshot', 'connect', 'connectRecent', 'connectLocal', 'disconnect', 'retryNow', 'trustServer', 'forgetServerIdentity', 'list', 'browse', 'favourites', 'playlists', 'history',
+  'artwork',
   'play', 'prefetch', 'pause', 'resume', 'seek', 'release', 'openAudioPort', 'loadSession', 'saveSession',
+  'setStreamQuality',
 ];
 
 export function channelOf(name: DesktopRequestName): string {
@@ -227,6 +250,11 @@ export type DesktopEvent =
   | { type: 'local-server'; state: LocalServerState }
   /** After a reconnect the controller reopened the current track: `replaces` is the stream id it stands for. */
   | { type: 'stream-replaced'; replaces: number; stream: StreamStarted }
+  /**
+   * A playing stream goes on in another encoding (Auto stepped it down for a slower link): the same stream id,
+   * epoch and frames, only how it travels changed.
+   */
+  | { type: 'stream-transport'; streamId: number; transport: string }
   | { type: 'menu'; command: MenuCommand }
   /** The pinned certificates changed (a server trusted or forgotten). */
   | { type: 'pinned'; pinned: PinnedServer[] }

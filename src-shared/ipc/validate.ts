@@ -5,7 +5,8 @@
  */
 import { SORT_KEYS, type BrowseRequest, type ListRequest, type SortKey } from '../protocol/messages.js';
 import { MAX_LIST_LIMIT, encodeJson, parseBrowseRequest } from '../protocol/payloads.js';
-import { MAX_SESSION_CHARS, type DesktopRequestName, type DesktopRequests } from './contract.js';
+import { parseFavouritesRequest, parseHistoryRequest, parsePlaylistsRequest } from '../protocol/userdata.js';
+import { MAX_SESSION_CHARS, STREAM_QUALITIES, type DesktopRequestName, type DesktopRequests } from './contract.js';
 
 export class ArgumentError extends Error {
   readonly code = 'invalid-argument';
@@ -88,6 +89,18 @@ function browseRequest(arg: unknown): BrowseRequest {
   }
 }
 
+/** A USERDATA request, checked by the server's own reader (docs/PROTOCOL.md 14) before it leaves main. */
+function userData<T>(parse: (payload: Uint8Array) => T, what: string): (arg: unknown) => T {
+  return (arg) => {
+    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) throw new ArgumentError(`${what} must be an object`);
+    try {
+      return parse(encodeJson(arg as Fields));
+    } catch (err) {
+      throw new ArgumentError((err as Error).message);
+    }
+  };
+}
+
 type Validators = { [K in DesktopRequestName]: (arg: unknown) => DesktopRequests[K]['arg'] };
 
 export const validateArgument: Validators = {
@@ -122,6 +135,9 @@ export const validateArgument: Validators = {
   },
   list: listRequest,
   browse: browseRequest,
+  favourites: userData(parseFavouritesRequest, 'favourites request'),
+  playlists: userData(parsePlaylistsRequest, 'playlists request'),
+  history: userData(parseHistoryRequest, 'history request'),
   artwork: (arg) => {
     const f = object(arg, 'artwork request', ['track', 'album']);
     const album = text(f.album, 'album', 2000, true);
@@ -143,6 +159,12 @@ export const validateArgument: Validators = {
   openAudioPort: none,
   loadSession: none,
   saveSession: (arg) => ({ state: text(object(arg, 'session', ['state']).state, 'state', MAX_SESSION_CHARS)! }),
+  setStreamQuality: (arg) => {
+    const quality = object(arg, 'stream quality', ['quality']).quality;
+    const known = STREAM_QUALITIES.find((q) => q === quality);
+    if (!known) throw new ArgumentError(`quality must be one of ${STREAM_QUALITIES.join(', ')}`);
+    return { quality: known };
+  },
 };
 
 /** "host:port", with IPv6 hosts in brackets; the inverse of `parseAddress`. */

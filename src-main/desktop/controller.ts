@@ -8,7 +8,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AtpClient } from '../atp-client/client.js';
-import { openPcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
 import {
   isShownArtworkType, type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
@@ -20,6 +19,8 @@ import { INITIAL_STATE, connectionStateOf, transition, type Effect, type Machine
 import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
 import { PlaybackSession, type AudioSink } from './playback-session.js';
+import { StreamChooser } from './stream-choice.js';
+import type { LinkEstimate } from './link-estimate.js';
 import { SessionFile } from './session-file.js';
 import { ArtworkCache, ArtworkScheduler } from './artwork-cache.js';
 import type { Settings } from './settings.js';
@@ -49,6 +50,8 @@ export interface ControllerOptions {
    * The bundled local server is never encrypted: its token never leaves the machine.
    */
   encryptLoopback?: boolean;
+  /** What the link carries, fed by every stream's DATA; a fresh one by default (tests hand in one they set). */
+  linkEstimate?: LinkEstimate;
 }
 
 /** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
@@ -95,9 +98,11 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   private readonly sessionFile: SessionFile;
   private readonly artworkCache: ArtworkCache;
   private readonly artworkQueue = new ArtworkScheduler();
+  private readonly chooser: StreamChooser;
 
   constructor(private readonly options: ControllerOptions) {
     super();
+    this.chooser = new StreamChooser(() => options.settings.streamQuality, options.encoding === 'original' ? 'original' : 'pcm', () => void this.refitCurrent(true), options.linkEstimate);
     this.sessionFile = new SessionFile(options.sessionFile ?? null);
     this.artworkCache = new ArtworkCache(options.artworkCacheDir ?? null, options.artworkCacheBytes);
     options.localServer?.on('state', this.onLocalServer);
@@ -139,6 +144,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       localServer: this.options.localServer?.state ?? NO_LOCAL_SERVER,
       keychain: this.options.settings.keychain(),
       pinned: this.options.settings.pinned(),
+      streamQuality: this.options.settings.streamQuality,
     }),
     connect: async ({ host, port, user, password, remember }) => {
       this.rememberOnTrust = null;
@@ -233,6 +239,11 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     loadSession: async () => this.sessionFile.load(),
     saveSession: async ({ state }) => {
       this.sessionFile.save(state);
+      return null;
+    },
+    setStreamQuality: async ({ quality }) => {
+      this.options.settings.streamQuality = quality;
+      await this.refitCurrent(false);
       return null;
     },
   };
@@ -421,16 +432,32 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   private started(session: PlaybackSession, r: { epoch: number; startFrame: number; positionMs: number }): StreamStarted {
     return {
       streamId: session.id, trackId: session.trackId, format: session.format, epoch: r.epoch, startFrame: r.startFrame,
-      positionMs: r.positionMs, paused: session.paused,
+      positionMs: r.positionMs, paused: session.paused, transport: session.transport,
     };
   }
 
   private async openSession(trackId: string): Promise<PlaybackSession> {
-    const stream = await openPcmStream(this.requireClient(), trackId, { window: SETUP_WINDOW, encoding: this.options.encoding });
+    const { stream, choice, transport } = await this.chooser.open(this.requireClient(), trackId, SETUP_WINDOW);
     const sink: AudioSink = { send: (m) => this.sink?.send(m) };
-    const session = new PlaybackSession(this.nextStreamId++, trackId, stream, sink);
+    const session = new PlaybackSession(this.nextStreamId++, trackId, stream, sink, transport, choice);
     this.sessions.set(session.id, session);
     return session;
+  }
+
+  /**
+   * The stream being played, handed over to what the quality setting and the link call for now (only downwards
+   * when `stepDownOnly`: a new sample of the link); the renderer is told how it travels from then on.
+   */
+  private async refitCurrent(stepDownOnly: boolean): Promise<void> {
+    const session = this.current;
+    if (!session || !this.client) return;
+    try {
+      if (await this.chooser.refit(session, this.client, SETUP_WINDOW, stepDownOnly)) {
+        this.emit('event', { type: 'stream-transport', streamId: session.id, transport: session.transport });
+      }
+    } catch (err) {
+      this.emit('event', { type: 'error', error: toErrorInfo(err) });
+    }
   }
 
   private async release(session: PlaybackSession): Promise<void> {

@@ -5,11 +5,11 @@
  * the estimate follows a falling sample at once (a link that degrades must be stepped down within one window) and
  * a rising one halfway, so one lucky burst does not switch back to lossless.
  */
+import type { StreamQuality } from '../../src-shared/ipc/contract.js';
 import type { Encoding } from '../../src-shared/protocol/messages.js';
 
 /** The listener's choice: Auto follows the link; the others are fixed. */
-export type StreamQuality = 'auto' | 'lossless' | 'high' | 'data-saver';
-export const STREAM_QUALITIES: readonly StreamQuality[] = ['auto', 'lossless', 'high', 'data-saver'];
+export { STREAM_QUALITIES, type StreamQuality } from '../../src-shared/ipc/contract.js';
 
 export interface StreamChoice {
   encoding: Encoding;

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { KeychainStatus, PinnedServer, RecentServer, ServerAddress } from '../../src-shared/ipc/contract.js';
+import { STREAM_QUALITIES, type KeychainStatus, type PinnedServer, type RecentServer, type ServerAddress, type StreamQuality } from '../../src-shared/ipc/contract.js';
 import { formatAddress } from '../../src-shared/ipc/validate.js';
 import { serverKey } from '../atp-client/known-servers.js';
 import { isFingerprint, normalizeFingerprint } from '../atp-client/server-identity.js';
@@ -36,12 +36,13 @@ interface SettingsFile {
   recent: StoredServer[];
   localLibrary: string | null;
   pinned: StoredPin[];
+  streamQuality: StreamQuality;
 }
 
 const MAX_RECENT = 8;
 
 export class Settings {
-  private data: SettingsFile = { recent: [], localLibrary: null, pinned: [] };
+  private data: SettingsFile = { recent: [], localLibrary: null, pinned: [], streamQuality: 'auto' };
 
   constructor(
     private readonly file: string | null,
@@ -54,6 +55,7 @@ export class Settings {
         recent: Array.isArray(parsed.recent) ? parsed.recent.filter(isStoredServer).slice(0, MAX_RECENT) : [],
         localLibrary: typeof parsed.localLibrary === 'string' ? parsed.localLibrary : null,
         pinned: Array.isArray(parsed.pinned) ? parsed.pinned.filter(isStoredPin) : [],
+        streamQuality: STREAM_QUALITIES.find((q) => q === parsed.streamQuality) ?? 'auto',
       };
     } catch {
       // First start, or an unreadable file: begin afresh rather than refuse to start.
@@ -128,6 +130,16 @@ export class Settings {
 
   set localLibrary(folder: string | null) {
     this.data.localLibrary = folder;
+    this.save();
+  }
+
+  /** How streams travel (Auto, Lossless, High, Data saver). */
+  get streamQuality(): StreamQuality {
+    return this.data.streamQuality;
+  }
+
+  set streamQuality(quality: StreamQuality) {
+    this.data.streamQuality = quality;
     this.save();
   }
 

@@ -98,7 +98,8 @@ export const STREAM_QUALITIES: readonly StreamQuality[] = ['auto', 'lossless', '
 
 export interface DesktopSnapshot {
   connection: ConnectionState;
-  streamQuality: StreamQuality;
+  /** Absent from an older main process: Auto. */
+  streamQuality?: StreamQuality;
   recent: RecentServer[];
   localServer: LocalServerState;
   keychain: KeychainStatus;

@@ -401,6 +401,12 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
         else set({ status: 'idle', buffering: false, positionMs: get().durationMs });
       },
       handleEvent(event) {
+        if (event.type === 'stream-transport') {
+          // Stepped down for a slower link: the same stream and frames, shown as it travels now.
+          const { stream } = get();
+          if (stream?.streamId === event.streamId) set({ stream: { ...stream, transport: event.transport } });
+          return;
+        }
         if (event.type !== 'stream-replaced') return;
         const { stream, upcoming, status } = get();
         if (!stream || stream.streamId !== event.replaces) return;

@@ -4,6 +4,7 @@ import { useApp } from '../components/app-context.js';
 import { CoverArt } from '../components/CoverArt.js';
 import { findAlbumOf, findArtist } from './page-loaders.js';
 import { signalPath, signalPathText } from './signal-path.js';
+import { StreamQualitySelect } from './StreamQualitySelect.js';
 
 /**
  * The large now-playing view: the cover as large as the area allows, the title, artist and album as links to their
@@ -29,6 +30,7 @@ export function NowPlayingView({ transport }: { transport?: string }) {
     <section className="library now-playing-view" aria-label={t('nowPlaying')} data-testid="now-playing-view">
       <div className="npv-toolbar">
         <button type="button" data-testid="close-now-playing" onClick={close}>{t('closeNowPlaying')}</button>
+        <StreamQualitySelect />
       </div>
       <div className="npv-body">
         <div className="npv-cover"><CoverArt track={track} size={320} /></div>

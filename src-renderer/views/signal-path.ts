@@ -1,7 +1,7 @@
 /**
  * The signal path of what plays, as words: the file's format → how it crosses the network → what the sound card is
- * fed. The transport part comes from the stream (PCM as it is sent today); an encoding that differs (a lossy one
- * for slow links) names itself in `transport`.
+ * fed. The transport part is what the stream says of itself ("Opus 160 kbit/s" on a slow link), PCM when it says
+ * nothing, unless the caller names another.
  */
 import type { StreamStarted } from '../../src-shared/ipc/contract.js';
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
@@ -26,7 +26,7 @@ export function signalPath(track: TrackInfo, stream: StreamStarted | null, outpu
     track.sampleRate ? khz(track.sampleRate) : '',
     channels(track.channels),
   ].filter(Boolean).join(' ');
-  const wire = transport ?? (stream ? `PCM 16-bit ${khz(stream.format.sampleRate)}` : null);
+  const wire = transport ?? stream?.transport ?? (stream ? `PCM 16-bit ${khz(stream.format.sampleRate)}` : null);
   return { source, transport: wire, output: outputRate ? khz(outputRate) : null };
 }
 

@@ -17,6 +17,8 @@ import { createPlayerStore, type PlayerStore } from './stores/player-store.js';
 import { createUiStore } from './stores/ui-store.js';
 import { createBrowseLists } from './stores/browse-lists.js';
 import { createViewStore } from './stores/view-store.js';
+import { createLibraryIndex } from './stores/id-index.js';
+import { createUserDataStore } from './stores/userdata-store.js';
 import './styles.css';
 
 const raw = installedApi();
@@ -43,6 +45,8 @@ if (!raw) {
     ui: createUiStore(pickLanguage(navigator.languages), window.innerWidth),
     views: createViewStore(),
     browse: createBrowseLists(api),
+    userData: createUserDataStore(api),
+    index: createLibraryIndex(api),
   };
   playerState = services.player.getState;
   api.onEvent((e) => {

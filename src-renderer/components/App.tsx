@@ -8,6 +8,7 @@ import { QueuePanel } from './QueuePanel.js';
 import { insideRovingWidget } from './roving.js';
 import { StatusBar } from './StatusBar.js';
 import { TrustDialogs } from './TrustDialogs.js';
+import { AddToPlaylistDialog, UserDataNoticeLine } from '../views/UserDataParts.js';
 
 /** Keys typed into a field of text are the field's, not the player's. */
 function typingIn(target: EventTarget | null): boolean {
@@ -32,12 +33,16 @@ export function App() {
 
   // A new session (or a reconnect to another server) gets a fresh library list.
   const sessionKey = state.status === 'connected' ? `${state.session.address}/${state.session.user}` : null;
-  const { browse } = useApp();
+  const { browse, userData, index } = useApp();
   useEffect(() => {
     if (!sessionKey) return;
+    index.clear();
+    userData.getState().reset();
+    void userData.getState().loadFavourites();
+    void userData.getState().loadPlaylists();
     void library.getState().reload();
     for (const list of [browse.albums, browse.artists, browse.genres]) if (list.getState().loaded) void list.getState().reload();
-  }, [library, browse, sessionKey]);
+  }, [library, browse, userData, index, sessionKey]);
   // Back on the same server after a drop: a list that failed meanwhile is asked for again.
   const connected = state.status === 'connected';
   useEffect(() => {
@@ -104,6 +109,8 @@ export function App() {
       <MainView searchRef={searchRef} />
       {queueOpen && <QueuePanel />}
       <NowPlayingBar />
+      <UserDataNoticeLine />
+      <AddToPlaylistDialog />
       <TrustDialogs />
     </div>
   );

@@ -8,6 +8,7 @@ import { useApp } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
 import { AddIcon, PlayNextIcon } from './Icons.js';
 import { rovingKey } from './roving.js';
+import { AddToPlaylistButton, FavouriteButton } from '../views/UserDataParts.js';
 
 const ROW_HEIGHT = 44;
 const COLUMNS: { key: SortKey; label: 'title' | 'artist' | 'album' | 'duration' }[] = [
@@ -183,6 +184,8 @@ function TrackRow({ index, track, top, playing, tabbable, onFocus, onPlay }: Row
       <span className="col-album" role="gridcell" title={track.album ?? ''}>{track.album ?? ''}</span>
       <span className="col-duration" role="gridcell">{formatDuration(track.durationMs)}</span>
       <span className="col-actions" role="gridcell">
+        <FavouriteButton kind="track" id={track.id} tabbable={false} />
+        <AddToPlaylistButton tracks={[track]} tabbable={false} />
         <button type="button" className="icon" tabIndex={-1} title={t('playNext')} aria-label={t('playNext')} disabled={!track.playable} onClick={() => player.getState().playNext(track)}><PlayNextIcon /></button>
         <button type="button" className="icon" tabIndex={-1} title={t('addToQueue')} aria-label={t('addToQueue')} disabled={!track.playable} onClick={() => player.getState().addToQueue(track)}><AddIcon /></button>
       </span>

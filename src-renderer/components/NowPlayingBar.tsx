@@ -3,6 +3,7 @@ import { t, tn, type MessageKey } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
+import { FavouriteButton } from '../views/UserDataParts.js';
 import {
   MutedIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, RepeatOneIcon, ShuffleIcon, VolumeIcon,
 } from './Icons.js';
@@ -40,6 +41,7 @@ export function NowPlayingBar() {
           <div className="np-title" data-testid="np-title" title={title}>{title}</div>
           <div className="np-artist" title={subtitle}>{subtitle}</div>
         </div>
+        {track && <FavouriteButton kind="track" id={track.id} testId="np-favourite" />}
       </div>
       <div className="np-controls">
         <div className="np-buttons">

@@ -7,6 +7,8 @@ import type { createPlayerStore } from '../stores/player-store.js';
 import type { createUiStore } from '../stores/ui-store.js';
 import type { BrowseLists } from '../stores/browse-lists.js';
 import type { createViewStore } from '../stores/view-store.js';
+import type { LibraryIndex } from '../stores/id-index.js';
+import type { createUserDataStore } from '../stores/userdata-store.js';
 
 /** The stores and services the screens share, made once in main.tsx. */
 export interface AppServices {
@@ -19,6 +21,10 @@ export interface AppServices {
   /** The view shown (tracks, albums, an album's page…) and the lists of artists, albums and genres. */
   views: ReturnType<typeof createViewStore>;
   browse: BrowseLists;
+  /** Favourites and playlists, kept on the server. */
+  userData: ReturnType<typeof createUserDataStore>;
+  /** Tracks, albums and artists by id, for what the user's data names by id. */
+  index: LibraryIndex;
 }
 
 export const AppContext = createContext<AppServices | null>(null);

@@ -4,6 +4,7 @@
  * device has moved past (`stale-revision`) reloads the playlist as the server holds it now and says so.
  */
 import { createStore } from 'zustand/vanilla';
+import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import type { Favourite, FavouriteKind, Playlist, PlaylistSummary, PlaylistsRequest } from '../../src-shared/protocol/userdata.js';
 import type { DesktopClient } from '../desktop-client.js';
 
@@ -24,6 +25,9 @@ export interface UserDataStore {
   /** The playlist whose page is open, with its entries. */
   open: Playlist | null;
   notice: UserDataNotice | null;
+  /** Tracks the "Add to playlist" dialog is open for. */
+  adding: TrackInfo[] | null;
+  askPlaylistFor(tracks: TrackInfo[] | null): void;
   isFavourite(kind: FavouriteKind, id: string): boolean;
   loadFavourites(): Promise<void>;
   toggleFavourite(kind: FavouriteKind, id: string): Promise<void>;
@@ -107,6 +111,8 @@ export function createUserDataStore(api: DesktopClient) {
       playlistsLoaded: false,
       open: null,
       notice: null,
+      adding: null,
+      askPlaylistFor: (tracks) => set({ adding: tracks && tracks.length > 0 ? tracks : null }),
       isFavourite: (kind, id) => get().favourites.some((f) => f.kind === kind && f.id === id),
       async loadFavourites() {
         try {

@@ -4,12 +4,15 @@
  */
 import { createStore } from 'zustand/vanilla';
 
-export type ListView = 'tracks' | 'albums' | 'artists' | 'genres' | 'search';
-export const LIST_VIEWS: readonly ListView[] = ['tracks', 'albums', 'artists', 'genres', 'search'];
+export type ListView = 'tracks' | 'albums' | 'artists' | 'genres' | 'search' | 'favourites' | 'playlists' | 'recent' | 'added';
+export const LIST_VIEWS: readonly ListView[] = ['tracks', 'albums', 'artists', 'genres', 'search', 'favourites', 'playlists', 'recent', 'added'];
+
+export type PageKind = 'album' | 'artist' | 'genre' | 'playlist';
+const PAGE_KINDS: readonly string[] = ['album', 'artist', 'genre', 'playlist'];
 
 export type View =
   | { kind: ListView }
-  | { kind: 'album' | 'artist' | 'genre'; id: string; name: string };
+  | { kind: PageKind; id: string; name: string };
 
 /** Pages opened one from another; older ones are dropped beyond this. */
 const MAX_BACK = 50;
@@ -56,9 +59,9 @@ export function parseView(raw: unknown): View {
   if (typeof raw !== 'object' || raw === null) return { kind: 'tracks' };
   const v = raw as Record<string, unknown>;
   if (LIST_VIEWS.includes(v.kind as ListView)) return { kind: v.kind as ListView };
-  if ((v.kind === 'album' || v.kind === 'artist' || v.kind === 'genre') && typeof v.id === 'string' && typeof v.name === 'string'
+  if (PAGE_KINDS.includes(v.kind as string) && typeof v.id === 'string' && typeof v.name === 'string'
     && v.id.length <= 256 && v.name.length <= 2000) {
-    return { kind: v.kind, id: v.id, name: v.name };
+    return { kind: v.kind as PageKind, id: v.id, name: v.name };
   }
   return { kind: 'tracks' };
 }

@@ -9,8 +9,9 @@ import { ErrorLine } from './ErrorLine.js';
 import { albumCoverTrack, loadAlbumPage, loadArtistPage, loadGenrePage } from './page-loaders.js';
 import { TrackTable } from './TrackTable.js';
 import { useLoad, type Loaded } from './use-load.js';
+import { AddToPlaylistButton, FavouriteButton } from './UserDataParts.js';
 
-function Status<T>({ loaded, retry }: { loaded: Loaded<T>; retry: () => void }) {
+export function Status<T>({ loaded, retry }: { loaded: Loaded<T>; retry: () => void }) {
   if (loaded.state === 'loading') return <p className="empty" aria-busy="true">{t('loading')}</p>;
   if (loaded.state === 'failed') return <ErrorLine code={loaded.code} message={loaded.message} retry={retry} />;
   return null;
@@ -28,10 +29,11 @@ function discsOf(tracks: TrackInfo[]): [number, TrackInfo[]][] {
 }
 
 export function AlbumPage({ id, name }: { id: string; name: string }) {
-  const { api, player, views } = useApp();
+  const { api, player, views, index } = useApp();
   const [loaded, retry] = useLoad(`album:${id}`, () => loadAlbumPage(api, id));
   const page = loaded.state === 'done' ? loaded.value : null;
   const album = page?.album ?? null;
+  if (album) index.albums.remember([album]);
   const playable = page?.tracks.filter((x) => x.playable) ?? [];
   const discs = page ? discsOf(page.tracks) : [];
   const facts = album ? [album.year, tn('tracks', album.tracks), formatDuration(album.durationMs)].filter(Boolean).join(' · ') : '';
@@ -48,6 +50,8 @@ export function AlbumPage({ id, name }: { id: string; name: string }) {
           <div className="page-actions">
             <button type="button" className="primary" data-testid="play-album" disabled={playable.length === 0} onClick={() => void player.getState().playTracks(playable, 0)}>{t('playAlbum')}</button>
             <button type="button" disabled={playable.length === 0} onClick={() => playable.forEach((x) => player.getState().addToQueue(x))}>{t('addAlbum')}</button>
+            <FavouriteButton kind="album" id={id} testId="favourite-album" />
+            <AddToPlaylistButton tracks={playable} />
           </div>
         </div>
       </header>
@@ -65,7 +69,7 @@ export function AlbumPage({ id, name }: { id: string; name: string }) {
   );
 }
 
-function AlbumCards({ albums, label }: { albums: AlbumInfo[]; label: string }) {
+export function AlbumCards({ albums, label }: { albums: AlbumInfo[]; label: string }) {
   return (
     <div className="album-cards" role="list" aria-label={label}>
       {albums.map((a, i) => <div role="listitem" key={a.id} className="album-slot"><AlbumCard album={a} tabbable={i === 0} /></div>)}
@@ -74,9 +78,10 @@ function AlbumCards({ albums, label }: { albums: AlbumInfo[]; label: string }) {
 }
 
 export function ArtistPage({ id, name }: { id: string; name: string }) {
-  const { api, player } = useApp();
+  const { api, player, index } = useApp();
   const [loaded, retry] = useLoad(`artist:${id}`, () => loadArtistPage(api, id));
   const page = loaded.state === 'done' ? loaded.value : null;
+  if (page?.artist) index.artists.remember([page.artist]);
   const playable = page?.tracks.filter((x) => x.playable) ?? [];
   return (
     <section className="library browse-view page" aria-label={`${t('artist')}: ${page?.artist?.name ?? name}`} data-testid="artist-page">
@@ -86,6 +91,7 @@ export function ArtistPage({ id, name }: { id: string; name: string }) {
           {page?.artist && <p className="page-facts">{tn('albums', page.artist.albums)} · {tn('tracks', page.artist.tracks)}</p>}
           <div className="page-actions">
             <button type="button" className="primary" data-testid="play-artist" disabled={playable.length === 0} onClick={() => void player.getState().playTracks(playable, 0)}>{t('playAll')}</button>
+            <FavouriteButton kind="artist" id={id} testId="favourite-artist" />
           </div>
         </div>
       </header>

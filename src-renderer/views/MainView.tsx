@@ -7,6 +7,9 @@ import { AlbumPage, ArtistPage, GenrePage } from './GroupPages.js';
 import { NowPlayingView } from './NowPlayingView.js';
 import { SearchView } from './SearchView.js';
 import { ViewNav } from './ViewNav.js';
+import { FavouritesView } from './FavouritesView.js';
+import { PlaylistPage, PlaylistsView } from './PlaylistViews.js';
+import { RecentlyAddedView, RecentlyPlayedView } from './HistoryViews.js';
 import './views.css';
 
 /** The library area: the views' buttons, then the view chosen (or the large now-playing view over it). */
@@ -21,6 +24,11 @@ export function MainView({ searchRef }: { searchRef: React.RefObject<HTMLInputEl
   else if (view.kind === 'search') body = <SearchView />;
   else if (view.kind === 'album') body = <AlbumPage key={view.id} id={view.id} name={view.name} />;
   else if (view.kind === 'artist') body = <ArtistPage key={view.id} id={view.id} name={view.name} />;
+  else if (view.kind === 'playlist') body = <PlaylistPage key={view.id} id={view.id} name={view.name} />;
+  else if (view.kind === 'playlists') body = <PlaylistsView />;
+  else if (view.kind === 'favourites') body = <FavouritesView />;
+  else if (view.kind === 'recent') body = <RecentlyPlayedView />;
+  else if (view.kind === 'added') body = <RecentlyAddedView />;
   else if (view.kind === 'genre') body = <GenrePage key={view.id} id={view.id} name={view.name} />;
   else body = <LibraryView searchRef={searchRef} />;
   return (

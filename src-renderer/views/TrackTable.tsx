@@ -6,13 +6,15 @@ import { formatDuration } from '../time-format.js';
 import { useApp } from '../components/app-context.js';
 import { AddIcon, PlayNextIcon } from '../components/Icons.js';
 import { rovingKey } from '../components/roving.js';
+import { AddToPlaylistButton, FavouriteButton } from './UserDataParts.js';
 
 /**
  * A short list of tracks (an album's, an artist's first page, a search's): a click or Enter plays the list from
  * that track. One tab stop; arrows move. `numbered` shows track numbers instead of the artist.
  */
 export function TrackTable({ tracks, label, numbered = false, testId }: { tracks: TrackInfo[]; label: string; numbered?: boolean; testId?: string }) {
-  const { player } = useApp();
+  const { player, index } = useApp();
+  index.tracks.remember(tracks);
   const playingId = useStore(player, (s) => s.queue[s.index]?.id ?? null);
   const [active, setActive] = useState(0);
   const playable = tracks.filter((x) => x.playable);
@@ -52,6 +54,8 @@ export function TrackTable({ tracks, label, numbered = false, testId }: { tracks
           <span className="track-line-artist" title={track.artist ?? ''}>{track.artist ?? ''}</span>
           <span className="track-line-time">{formatDuration(track.durationMs)}</span>
           <span className="track-line-actions">
+            {track.playable && <FavouriteButton kind="track" id={track.id} tabbable={false} />}
+            <AddToPlaylistButton tracks={track.playable ? [track] : []} tabbable={false} />
             <button type="button" className="icon" tabIndex={-1} title={t('playNext')} aria-label={t('playNext')} disabled={!track.playable} onClick={() => player.getState().playNext(track)}><PlayNextIcon /></button>
             <button type="button" className="icon" tabIndex={-1} title={t('addToQueue')} aria-label={t('addToQueue')} disabled={!track.playable} onClick={() => player.getState().addToQueue(track)}><AddIcon /></button>
           </span>

@@ -9,6 +9,8 @@ export interface FetchOptions {
   checksum?: boolean;
   /** `original`: the server sends the file's own frames and they are decoded here (the PCM is the same). */
   encoding?: Encoding;
+  /** For `opus`: kbit/s, 64–256 (the server's default, 160, when absent). */
+  bitrate?: number;
   /** Receives PCM in order; resolve when written, which returns the credit (backpressure reaches the server). */
   write(pcm: Uint8Array): Promise<void> | void;
 }
@@ -24,7 +26,7 @@ export interface FetchResult {
 /** Streams one track from a position to its end as fast as the link allows, in order. */
 export async function fetchTrack(client: AtpClient, trackId: string, options: FetchOptions): Promise<FetchResult> {
   const window = options.window ?? 4 * 1024 * 1024;
-  const stream = await openPcmStream(client, trackId, { window, checksum: options.checksum, encoding: options.encoding });
+  const stream = await openPcmStream(client, trackId, { window, checksum: options.checksum, encoding: options.encoding, bitrate: options.bitrate });
   let frames = 0;
   let expected = -1;
   let writing: Promise<void> = Promise.resolve();

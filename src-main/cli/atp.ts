@@ -12,7 +12,7 @@ import { isFingerprint } from '../atp-client/server-identity.js';
 const USAGE = `atp: the ATP command-line client
 
   atp [connection options] list [--query WORDS] [--sort KEY] [--order asc|desc] [--offset N] [--limit N] [--json]
-  atp [connection options] fetch TRACK --out FILE.wav [--from MS] [--checksum] [--encoding original|pcm]
+  atp [connection options] fetch TRACK --out FILE.wav [--from MS] [--checksum] [--encoding original|pcm|opus] [--bitrate N]
   atp [connection options] ping
 
 TRACK is a track id, or words that match exactly one track.
@@ -26,7 +26,8 @@ connection options (environment defaults in brackets):
   --plaintext        do not encrypt: only for a server started with --allow-plaintext, or without a password
   password: from the environment variable ATP_PASSWORD; a token from ATP_TOKEN
 --encoding original (the default) has the server send the file's own frames, decoded here to the same PCM;
-pcm has the server decode. FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
+pcm has the server decode; opus has it send Opus at --bitrate N kbit/s (64 to 256, default 160), for slow links:
+the WAV then holds the Opus decoded back to the track's own rate, not the file's samples. FILE.wav is written only when the whole fetch succeeds; a relative path is taken from the folder npm was run in
 (INIT_CWD) under "npm run atp", else from the current folder.
 exit codes: 0 done, 1 failed (nothing written), 2 wrong command line, 3 the track ended early (FILE.wav holds
 what the server had)
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       checksum: { type: 'boolean', default: false },
       encoding: { type: 'string', default: 'original' },
+      bitrate: { type: 'string' },
       fingerprint: { type: 'string' },
       encrypt: { type: 'boolean', default: false },
       plaintext: { type: 'boolean', default: false },
@@ -75,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'fetch' && !rest[0]) throw new UsageError('fetch TRACK --out FILE.wav');
   if (command === 'fetch' && !values.out) throw new UsageError('fetch needs --out FILE.wav');
   if (!ENCODINGS.includes(values.encoding as Encoding)) throw new UsageError(`--encoding is ${ENCODINGS.join(' or ')}`);
+  const bitrate = int(values.bitrate, '--bitrate');
+  if (bitrate !== undefined && values.encoding !== 'opus') throw new UsageError('--bitrate goes with --encoding opus');
+  if (bitrate !== undefined && (bitrate < 64 || bitrate > 256)) throw new UsageError(`--bitrate is a number of kbit/s from 64 to 256, not ${bitrate}`);
   const fromMs = int(values.from, '--from');
   const port = int(values.port, '--port') ?? DEFAULT_PORT;
   if (port < 1 || port > 65535) throw new UsageError(`--port is a number from 1 to 65535, not ${port}`);
@@ -121,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       // Under "npm run atp" the process runs in the repository; INIT_CWD is the folder the user typed the command in.
       const outPath = resolve(process.env.INIT_CWD ?? process.cwd(), values.out!);
-      exitCode = await runFetch(client, { track: rest.join(' '), outPath, outName: values.out!, fromMs, checksum: values.checksum, encoding: values.encoding as Encoding, address });
+      exitCode = await runFetch(client, { track: rest.join(' '), outPath, outName: values.out!, fromMs, checksum: values.checksum, encoding: values.encoding as Encoding, bitrate, address });
     }
     await client.logout().catch(() => client.close());
   } catch (err) {

@@ -18,6 +18,8 @@ export interface FetchCommand {
   checksum: boolean;
   /** `original`: the server sends the file's own frames and they are decoded here; the WAV is the same. */
   encoding: Encoding;
+  /** For `opus`: kbit/s. */
+  bitrate?: number;
   /** host:port, for messages. */
   address: string;
 }
@@ -113,6 +115,7 @@ export async function runFetch(client: AtpClient, cmd: FetchCommand): Promise<nu
       fromMs: cmd.fromMs,
       checksum: cmd.checksum,
       encoding: cmd.encoding,
+      bitrate: cmd.bitrate,
       write: async (pcm) => {
         await file.handle.write(pcm);
       },

@@ -5,6 +5,7 @@ import { formatDuration } from '../time-format.js';
 import { useApp } from './app-context.js';
 import { DownIcon, RemoveIcon, UpIcon } from './Icons.js';
 import { rovingKey } from './roving.js';
+import { AddToPlaylistButton } from '../views/UserDataParts.js';
 
 /**
  * The play queue: what plays now and next; reorder, remove, clear. One tab stop for the whole list (roving
@@ -50,6 +51,7 @@ export function QueuePanel() {
     <aside className="queue" id="queue-panel" aria-labelledby="queue-title">
       <header>
         <h2 id="queue-title" title={t('queue')}>{t('queue')}</h2>
+        <AddToPlaylistButton tracks={queue.filter((x) => x.playable)} />
         <button type="button" className="secondary" disabled={queue.length <= 1} onClick={() => p.clearQueue()}>{t('clearQueue')}</button>
       </header>
       {queue.length === 0 && <p className="empty">{t('queueEmpty')}</p>}

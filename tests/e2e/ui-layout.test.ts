@@ -24,7 +24,64 @@ const settle = (page: Page) => page.evaluate(() => new Promise<void>((r) => requ
 const ui = (page: Page, open: boolean) => page.evaluate((o) => (window as any).atpApp.ui.getState().setQueueOpen(o), open);
 
 /** Each view: how to get there from the library, and how to leave it. */
-const VIEWS: { name: string; enter(page: Page): Promise<void>; leave?(page: Page): Promise<void> }[] = [
+interface ViewStep { name: string; enter(page: Page): Promise<void>; leave?(page: Page): Promise<void> }
+
+const tab = (name: string, ready: string) => async (page: Page) => {
+  await page.getByTestId(`view-${name}`).click();
+  await page.locator(ready).first().waitFor();
+};
+const backToTracks = async (page: Page) => {
+  await page.getByTestId('view-tracks').click();
+  await page.locator('.track-row[data-track-id]').first().waitFor();
+};
+
+/** The library's views and the user's: each from the track list, and back to it. */
+const BROWSE_VIEWS: ViewStep[] = [
+  { name: 'albums', enter: tab('albums', '.album-card'), leave: backToTracks },
+  {
+    name: 'album-page',
+    enter: async (page) => {
+      await tab('albums', '.album-card')(page);
+      await page.locator('.album-card').first().click();
+      await page.getByTestId('album-tracks').waitFor();
+    },
+    leave: backToTracks,
+  },
+  {
+    name: 'artist-page',
+    enter: async (page) => {
+      await tab('artists', '.group-row:not([disabled])')(page);
+      await page.locator('.group-row:not([disabled])').first().click();
+      await page.getByTestId('artist-tracks').waitFor();
+    },
+    leave: backToTracks,
+  },
+  { name: 'genres', enter: tab('genres', '.group-row:not([disabled])'), leave: backToTracks },
+  {
+    name: 'search-grouped',
+    enter: async (page) => {
+      await tab('search', '[data-testid="search-view"]')(page);
+      await page.locator('[data-testid="search-view"] input').fill('Artist 02');
+      await page.locator('[data-testid="search-view"] .track-line').first().waitFor();
+    },
+    leave: backToTracks,
+  },
+  { name: 'favourites', enter: tab('favourites', '[data-testid="favourite-tracks"] li'), leave: backToTracks },
+  { name: 'playlists', enter: tab('playlists', '.playlist-list li'), leave: backToTracks },
+  {
+    name: 'playlist-page',
+    enter: async (page) => {
+      await tab('playlists', '.playlist-list li')(page);
+      await page.locator('.playlist-list button').first().click();
+      await page.locator('[data-testid="playlist-entries"] li').first().waitFor();
+    },
+    leave: backToTracks,
+  },
+  { name: 'recently-played', enter: tab('recent', '[data-testid="recent-view"] .page-facts'), leave: backToTracks },
+  { name: 'recently-added', enter: tab('added', '[data-testid="added-view-tracks"] li'), leave: backToTracks },
+];
+
+const VIEWS: ViewStep[] = [
   { name: 'library-queue', enter: (page) => ui(page, true) },
   { name: 'library', enter: (page) => ui(page, false) },
   {
@@ -76,6 +133,18 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
     await page.getByTestId('np-title').filter({ hasText: LONG_TITLE }).waitFor();
     await page.waitForFunction(() => (window as any).atpApp.player.getState().status === 'playing');
     await page.getByTestId('play-pause').click();
+    // Something in each of the user's views: a favourite track, album and artist, and a playlist of 12 tracks.
+    await page.evaluate(async () => {
+      const app = (window as any).atpApp;
+      const tracks = await app.api.list({ limit: 12 });
+      const albums = await app.api.browse({ kind: 'albums', limit: 1 });
+      const artists = await app.api.browse({ kind: 'artists', limit: 1 });
+      const u = app.userData.getState();
+      await u.toggleFavourite('track', tracks.tracks[0].id);
+      await u.toggleFavourite('album', albums.items[0].id);
+      await u.toggleFavourite('artist', artists.items[0].id);
+      await u.createPlaylist('Road trip with a name long enough to be cut in the narrowest window', tracks.tracks.map((x: { id: string }) => x.id));
+    });
   });
 
   after(async () => {
@@ -104,7 +173,7 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
         await page.locator('select.language').selectOption(lang);
         for (const size of SIZES) {
           await page.setViewportSize(size);
-          for (const view of VIEWS) {
+          for (const view of [...VIEWS, ...BROWSE_VIEWS]) {
             await view.enter(page);
             await settle(page);
             const where = `${view.name} ${size.width}x${size.height} ${lang} ${theme}`;

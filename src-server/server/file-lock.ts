@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 
 export interface FileLockOptions {
   /** A lock older than this is taken over even when its owner lives; null: only locks of dead owners. */
@@ -55,13 +55,17 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
 async function acquire(lockPath: string, owner: LockOwner, options: FileLockOptions): Promise<void> {
   const deadline = Date.now() + options.waitLimitMs;
   for (;;) {
+    // The lock appears with its owner already written (a hard link of a finished file): a process killed while
+    // taking it never leaves an empty lock that nobody could tell the owner of.
+    const draft = `${lockPath}.${process.pid}-${owner.nonce}`;
+    await writeFile(draft, JSON.stringify(owner) + '\n', { mode: 0o600 });
     try {
-      const fh = await open(lockPath, 'wx', 0o600);
-      await fh.writeFile(JSON.stringify(owner) + '\n');
-      await fh.close();
+      await link(draft, lockPath);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await unlink(draft).catch(() => {});
     }
     const held = await inspect(lockPath, options.staleAfterMs);
     if (held && held.stale) await takeOver(lockPath, held.text);

@@ -92,8 +92,15 @@ describe('keyboard only, and the disconnected state (Chromium, the real app)', (
     assert.notEqual(p.title, 'Credit Window');
     await page.keyboard.press('m');
     assert.equal((await player(page)).muted, false);
+    // Previous restarts a track that has played a few seconds, as players do: on a busy machine the track may be that
+    // far in already, and then it takes a first press to restart it and a second to go back.
+    if ((await player(page)).positionMs > 1500) {
+      await page.keyboard.press('Control+ArrowLeft');
+      await waitForPlayer(page, () => (window as any).atpApp.player.getState().positionMs < 1000, null);
+    }
     await page.keyboard.press('Control+ArrowLeft');
     await waitForPlayer(page, () => (window as any).atpApp.player.getState().queue[(window as any).atpApp.player.getState().index]?.title === 'Credit Window', null);
+    assert.equal((await player(page)).title, 'Credit Window', 'previous goes back a track');
   });
 
   it('while disconnected: counts down, keeps the queue on a click, offers Cancel, and Retry now reconnects at once', async () => {

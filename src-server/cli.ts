@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import { createLogger, isLogLevel, routeConsoleToLog, setProcessLogger } from './log.js';
-import { Authenticator } from './server/authenticator.js';
+import { Authenticator, TOKEN_USER } from './server/authenticator.js';
 import { DEFAULT_HOST, DEFAULT_LIMITS, DEFAULT_PORT } from './server/config.js';
 import { serve } from './server/serve.js';
 import { StartupError, parsePort } from './server/startup.js';
@@ -160,6 +161,11 @@ async function main(argv: string[]): Promise<number> {
   }
   // One process owns the database: this one, or in a cluster the primary, which workers ask (account-relay.ts).
   const storage = cluster.isPrimary ? await openServerStorage({ ...storageOptions, lockWaitMs: 5000 }, log) : null;
+  // The token's holder (the desktop app's own server) is its owner: an account keeps their favourites, playlists and
+  // history. Its password is random and never told: the token is the way in.
+  if (storage && token && !(await storage.accounts.credentials(TOKEN_USER))) {
+    await storage.accounts.add(TOKEN_USER, randomBytes(32).toString('base64url'), 'admin');
+  }
   if (storage) {
     cluster.on('fork', (worker) => {
       answerAccountCalls(worker, storage.accounts);

@@ -14,6 +14,9 @@ export interface AuthConfig {
   open: boolean;
 }
 
+/** Who a token login is when it names nobody: the owner of the desktop app's own server. */
+export const TOKEN_USER = 'local';
+
 /** Slows every failed login down, so guessing passwords over the network is slow; other sessions do not wait. */
 const FAILURE_DELAY_MS = 300;
 
@@ -34,7 +37,7 @@ export class Authenticator {
   async authenticate(req: LoginRequest): Promise<string> {
     const { users, token, open } = this.config;
     if (req.token !== undefined && token !== null && timingSafeEqual(digest(req.token), digest(token))) {
-      return req.user ?? 'local';
+      return req.user ?? TOKEN_USER;
     }
     if (req.user !== undefined && req.password !== undefined && users) {
       // Read at every login: an account added or removed while the server runs counts at once.

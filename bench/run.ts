@@ -1,9 +1,10 @@
-// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop]
+// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop,links]
 // Prints figures; never fails on speed. Each part also runs alone: node --import tsx bench/<part>.ts
 import { parseArgs } from 'node:util';
 import { benchDecode } from './decode.js';
 import { benchDesktop } from './desktop.js';
 import { benchLibrary } from './library.js';
+import { benchLinks } from './links.js';
 import { benchStreams } from './streams.js';
 
 const { values } = parseArgs({
@@ -44,5 +45,10 @@ if (want('library')) {
 if (want('desktop')) {
   heading(`desktop: click to first sample, CPU, underruns over ${values.minutes} min`);
   await benchDesktop({ minutes: Number(values.minutes) });
+}
+if (only?.includes('links')) {
+  // Five shaped links of --minutes each (default 5): asked for by name, since it takes as long as it plays.
+  heading(`links: playback over shaped links, ${values.minutes} min each`);
+  await benchLinks({ minutes: Number(values.minutes) });
 }
 process.exit(0);

@@ -6,15 +6,14 @@
  * atp-server serving a generated 300-track library.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import type { RunningServer } from '../unit/desktop/atp-server-process.js';
+import type { DesktopApp } from './desktop-app.js';
 import { screenshot } from './journey-page.js';
 import { findOverlaps, seriousViolations, type AxeViolation, type Overlap } from './ui-checks.js';
-import { BROKEN_COVER_ALBUM, LONG_TITLE, makeUiLibrary } from './ui-library.js';
+import { BROKEN_COVER_ALBUM, LONG_TITLE } from './ui-library.js';
+import { openUiSession } from './ui-session.js';
 
 const SIZES = [{ width: 800, height: 600 }, { width: 1280, height: 800 }, { width: 1920, height: 1080 }];
 const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -114,18 +113,7 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
   let page: Page;
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
-      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
-    server = await startServer({ library: makeUiLibrary().root });
-    app = await launchDesktopApp({ width: 1280, height: 800 });
-    page = app.page;
-    await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 20000 });
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('track-count').filter({ hasText: '300 tracks' }).waitFor();
+    ({ server, app, page } = await openUiSession());
     // The long title plays, over and over, then pauses: the now-playing bar shows it.
     await page.getByTestId('repeat').click();
     await page.getByTestId('repeat').click();

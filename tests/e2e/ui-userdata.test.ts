@@ -5,24 +5,14 @@
  * reloaded and the user told. A second client, logged in as the same user, is that other device.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { AtpClient } from '../../src-main/atp-client/client.js';
-import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
-import { definePageHelpers, findOverlaps, seriousViolations } from './ui-checks.js';
-import { makeUiLibrary } from './ui-library.js';
+import { TEST_PASSWORD, TEST_USER, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import type { DesktopApp } from './desktop-app.js';
+import { checkView, openUiSession } from './ui-session.js';
 
 const entries = (page: Page) => page.getByTestId('playlist-entries').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-track-id')));
-
-async function checkView(page: Page, what: string): Promise<void> {
-  await definePageHelpers(page);
-  assert.deepEqual(await findOverlaps(page), [], `${what}: no overlaps`);
-  const violations = await seriousViolations(page);
-  assert.deepEqual(violations, [], `${what}: no serious axe violations: ${JSON.stringify(violations.map((v) => [v.id, v.targets]))}`);
-}
 
 describe('favourites and playlists (Chromium, the real app, a second device)', () => {
   let server: RunningServer;
@@ -31,18 +21,7 @@ describe('favourites and playlists (Chromium, the real app, a second device)', (
   let other: AtpClient;
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
-      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
-    server = await startServer({ library: makeUiLibrary().root });
-    app = await launchDesktopApp({ width: 1280, height: 800 });
-    page = app.page;
-    await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 20000 });
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByTestId('track-count').filter({ hasText: '300 tracks' }).waitFor();
+    ({ server, app, page } = await openUiSession());
     other = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
     await other.login({ user: TEST_USER, password: TEST_PASSWORD, client: 'second device' });
   });

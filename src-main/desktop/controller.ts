@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { AtpClient } from '../atp-client/client.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
 import {
-  isShownArtworkType, type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
+  type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
   type StreamStarted,
 } from '../../src-shared/ipc/contract.js';
 import { formatAddress } from '../../src-shared/ipc/validate.js';
@@ -22,7 +22,7 @@ import { PlaybackSession, type AudioSink } from './playback-session.js';
 import { StreamChooser } from './stream-choice.js';
 import type { LinkEstimate } from './link-estimate.js';
 import { SessionFile } from './session-file.js';
-import { ArtworkCache, ArtworkScheduler } from './artwork-cache.js';
+import { CoverSource } from './cover-source.js';
 import type { Settings } from './settings.js';
 import { connectAndLogIn, isLoopbackHost, ServerTrustError } from './server-trust.js';
 
@@ -96,15 +96,14 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   };
 
   private readonly sessionFile: SessionFile;
-  private readonly artworkCache: ArtworkCache;
-  private readonly artworkQueue = new ArtworkScheduler();
+  private readonly covers: CoverSource;
   private readonly chooser: StreamChooser;
 
   constructor(private readonly options: ControllerOptions) {
     super();
     this.chooser = new StreamChooser(() => options.settings.streamQuality, options.encoding === 'original' ? 'original' : 'pcm', () => void this.refitCurrent(true), options.linkEstimate);
     this.sessionFile = new SessionFile(options.sessionFile ?? null);
-    this.artworkCache = new ArtworkCache(options.artworkCacheDir ?? null, options.artworkCacheBytes);
+    this.covers = new CoverSource(options.artworkCacheDir ?? null, options.artworkCacheBytes);
     options.localServer?.on('state', this.onLocalServer);
   }
 
@@ -187,30 +186,14 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       if (this.options.settings.forgetPin(host, port)) this.emit('event', { type: 'pinned', pinned: this.options.settings.pinned() });
       return null;
     },
-    list: async (req) => this.artworkQueue.list(() => this.requireClient().list(req)),
-    browse: async (req) => this.artworkQueue.list(() => this.requireClient().browse(req)),
+    list: async (req) => this.covers.page(() => this.requireClient().list(req)),
+    browse: async (req) => this.covers.page(() => this.requireClient().browse(req)),
     favourites: async (req) => this.requireClient().favourites(req),
     playlists: async (req) => this.requireClient().playlists(req),
     history: async (req) => this.requireClient().history(req),
-    artwork: async ({ track, album }) => {
-      const client = this.requireClient();
+    artwork: async (req) => {
       const server = this.published.status === 'connected' && !this.published.session.local ? this.published.session.address : 'local';
-      const key = `${server}\u0001${album !== undefined ? `album\u0001${album}` : `track\u0001${track}`}`;
-      const cached = this.artworkCache.get(key);
-      if (cached !== undefined) return cached;
-      return this.artworkQueue.fetch(key, async () => {
-        let art: { mime: string; bytes: Uint8Array } | null = null;
-        try {
-          const got = await client.artwork(track);
-          // Only raster types a page decodes without running anything; an SVG or unknown type shows the placeholder.
-          if (isShownArtworkType(got.mime)) art = { mime: got.mime.trim().toLowerCase(), bytes: new Uint8Array(got.image) };
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'no-artwork') throw err;
-        }
-        // A missing cover is not kept: one added to the folder later shows up.
-        if (art) this.artworkCache.put(key, art);
-        return art;
-      });
+      return this.covers.cover(this.requireClient(), server, req);
     },
     play: async ({ track, positionMs }) => {
       await this.closeSessions();

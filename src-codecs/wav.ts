@@ -87,20 +87,19 @@ export function converter(layout: Pick<WavLayout, 'encoding' | 'bitsPerSample'>)
 }
 
 /**
- * A WAV streams straight out of the process's shared file blocks (file-blocks.ts): listeners of one
- * file share its bytes, and a stream holds no buffer of its own. Blocks are a whole number of sample frames from
- * the data chunk's start, so a frame never straddles two.
+ * A WAV's data chunk read straight out of the process's shared file blocks (file-blocks.ts): listeners of one file
+ * share its bytes, and a reader holds no buffer of its own. Blocks are a whole number of sample frames from the data
+ * chunk's start, so a frame never straddles two. The decoding source and the `original` reader both read through it.
  */
-class WavSource implements PcmSource {
+export class WavFrames {
   readonly format: SourceFormat;
-  private frame = 0;
+  /** The next frame `take` gives. */
+  frame = 0;
   private readonly blockBytes: number;
-  private readonly passthrough: boolean;
-  private readonly convert: (src: Buffer, i: number) => number;
 
   constructor(
     private readonly file: SharedFile,
-    private readonly layout: WavLayout,
+    readonly layout: WavLayout,
   ) {
     this.format = {
       sampleRate: layout.sampleRate,
@@ -109,39 +108,82 @@ class WavSource implements PcmSource {
       codec: layout.encoding === 'float' ? 'pcm-float' : 'pcm',
       bitsPerSample: layout.bitsPerSample,
     };
-    this.passthrough = layout.encoding === 'int' && layout.bitsPerSample === 16;
-    this.convert = converter(layout);
     this.blockBytes = Math.max(1, Math.floor(BLOCK_BYTES / layout.blockAlign)) * layout.blockAlign;
   }
 
-  async seek(frame: number): Promise<void> {
+  seek(frame: number): void {
     this.frame = Math.max(0, Math.min(frame, this.layout.totalFrames));
   }
 
-  async read(out: Uint8Array, offset: number, maxFrames: number): Promise<number> {
-    const { blockAlign, dataStart, channels, totalFrames } = this.layout;
-    const frames = Math.min(maxFrames, totalFrames - this.frame);
-    if (frames <= 0) return 0;
+  /** Up to `maxFrames` frames from `frame` on, as they lie in the file (at most to the end of one block); null at the end. */
+  async take(maxFrames: number): Promise<{ block: Buffer; from: number; frames: number } | null> {
+    const { blockAlign, dataStart, totalFrames } = this.layout;
+    const wanted = Math.min(maxFrames, totalFrames - this.frame);
+    if (wanted <= 0) return null;
     const byte = this.frame * blockAlign;
     const blockStart = byte - (byte % this.blockBytes);
     const cached = this.file.blockAt(dataStart + blockStart, this.blockBytes);
     const block = cached instanceof Buffer ? cached : await cached;
     const from = byte - blockStart;
-    const got = Math.min(frames, Math.floor((block.length - from) / blockAlign));
-    if (got <= 0) return 0;
-    if (this.passthrough) {
-      out.set(block.subarray(from, from + got * blockAlign), offset);
-    } else {
-      const bytesPerSample = this.layout.bitsPerSample / 8;
-      const target = new DataView(out.buffer, out.byteOffset + offset, got * channels * 2);
-      for (let s = 0; s < got * channels; s++) target.setInt16(s * 2, this.convert(block, from + s * bytesPerSample), true);
-    }
-    this.frame += got;
-    return got;
+    const frames = Math.min(wanted, Math.floor((block.length - from) / blockAlign));
+    if (frames <= 0) return null;
+    this.frame += frames;
+    return { block, from, frames };
   }
 
-  async close(): Promise<void> {
-    await this.file.release();
+  close(): Promise<void> {
+    return this.file.release();
+  }
+}
+
+/** Reads the layout of the WAV at `path`, then opens its data through the shared file blocks. */
+export async function openWavFrames(path: string): Promise<WavFrames> {
+  const fh = await open(path, 'r');
+  let layout: WavLayout;
+  try {
+    layout = await readWavLayout(fh);
+  } finally {
+    await fh.close();
+  }
+  return new WavFrames(await fileBlocks.open(path), layout);
+}
+
+/** The decoding source of a WAV: its frames as s16le, converted from the file's sample format where it is not that. */
+class WavSource implements PcmSource {
+  private readonly passthrough: boolean;
+  private readonly convert: (src: Buffer, i: number) => number;
+
+  constructor(private readonly frames: WavFrames) {
+    const { layout } = frames;
+    this.passthrough = layout.encoding === 'int' && layout.bitsPerSample === 16;
+    this.convert = converter(layout);
+  }
+
+  get format(): SourceFormat {
+    return this.frames.format;
+  }
+
+  async seek(frame: number): Promise<void> {
+    this.frames.seek(frame);
+  }
+
+  async read(out: Uint8Array, offset: number, maxFrames: number): Promise<number> {
+    const got = await this.frames.take(maxFrames);
+    if (!got) return 0;
+    const { block, from, frames } = got;
+    const { blockAlign, channels, bitsPerSample } = this.frames.layout;
+    if (this.passthrough) {
+      out.set(block.subarray(from, from + frames * blockAlign), offset);
+    } else {
+      const bytesPerSample = bitsPerSample / 8;
+      const target = new DataView(out.buffer, out.byteOffset + offset, frames * channels * 2);
+      for (let s = 0; s < frames * channels; s++) target.setInt16(s * 2, this.convert(block, from + s * bytesPerSample), true);
+    }
+    return frames;
+  }
+
+  close(): Promise<void> {
+    return this.frames.close();
   }
 }
 
@@ -151,13 +193,6 @@ export const wavDecoder: Decoder = {
     return head.length >= 12 && String.fromCharCode(...head.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...head.subarray(8, 12)) === 'WAVE';
   },
   async open(path) {
-    const fh = await open(path, 'r');
-    let layout: WavLayout;
-    try {
-      layout = await readWavLayout(fh);
-    } finally {
-      await fh.close();
-    }
-    return new WavSource(await fileBlocks.open(path), layout);
+    return new WavSource(await openWavFrames(path));
   },
 };

@@ -1,9 +1,7 @@
 /** A WAV file's own PCM for an `original` stream: whole sample frames out of the shared file blocks, as they lie. */
-import { open } from 'node:fs/promises';
 import type { CodecInfo, FileSampleFormat } from '../../src-shared/protocol/index.js';
-import { BLOCK_BYTES, fileBlocks, type SharedFile } from '../file-blocks.js';
 import type { SourceFormat } from '../pcm-source.js';
-import { readWavLayout, type WavLayout } from '../wav.js';
+import { openWavFrames, type WavFrames, type WavLayout } from '../wav.js';
 import type { CodedSource, CodedUnit } from './coded-source.js';
 
 export function wavSampleFormat(layout: Pick<WavLayout, 'encoding' | 'bitsPerSample'>): FileSampleFormat {
@@ -12,59 +10,36 @@ export function wavSampleFormat(layout: Pick<WavLayout, 'encoding' | 'bitsPerSam
 }
 
 class WavUnits implements CodedSource {
-  readonly format: SourceFormat;
   readonly codec: CodecInfo;
-  private frame = 0;
-  private readonly blockBytes: number;
 
-  constructor(
-    private readonly file: SharedFile,
-    private readonly layout: WavLayout,
-  ) {
-    this.format = {
-      sampleRate: layout.sampleRate,
-      channels: layout.channels,
-      totalFrames: layout.totalFrames,
-      codec: layout.encoding === 'float' ? 'pcm-float' : 'pcm',
-      bitsPerSample: layout.bitsPerSample,
+  constructor(private readonly frames: WavFrames) {
+    const { layout } = frames;
+    this.codec = {
+      name: 'pcm', setup: [], delay: 0, padding: null, maxUnitBytes: layout.blockAlign, sampleFormat: wavSampleFormat(layout), bytesPerFrame: layout.blockAlign,
     };
-    const sampleFormat = wavSampleFormat(layout);
-    this.codec = { name: 'pcm', setup: [], delay: 0, padding: null, maxUnitBytes: layout.blockAlign, sampleFormat, bytesPerFrame: layout.blockAlign };
-    this.blockBytes = Math.max(1, Math.floor(BLOCK_BYTES / layout.blockAlign)) * layout.blockAlign;
+  }
+
+  get format(): SourceFormat {
+    return this.frames.format;
   }
 
   async restart(frame: number): Promise<void> {
-    this.frame = Math.max(0, Math.min(frame, this.layout.totalFrames));
+    this.frames.seek(frame);
   }
 
   async next(maxBytes: number): Promise<CodedUnit | null> {
-    const { blockAlign, dataStart, totalFrames } = this.layout;
-    const frames = Math.min(Math.max(1, Math.floor(maxBytes / blockAlign)), totalFrames - this.frame);
-    if (frames <= 0) return null;
-    const byte = this.frame * blockAlign;
-    const blockStart = byte - (byte % this.blockBytes);
-    const cached = this.file.blockAt(dataStart + blockStart, this.blockBytes);
-    const block = cached instanceof Buffer ? cached : await cached;
-    const from = byte - blockStart;
-    const got = Math.min(frames, Math.floor((block.length - from) / blockAlign));
-    if (got <= 0) return null;
-    const unit = { bytes: block.subarray(from, from + got * blockAlign), position: this.frame, end: this.frame + got };
-    this.frame += got;
-    return unit;
+    const { blockAlign } = this.frames.layout;
+    const position = this.frames.frame;
+    const got = await this.frames.take(Math.max(1, Math.floor(maxBytes / blockAlign)));
+    if (!got) return null;
+    return { bytes: got.block.subarray(got.from, got.from + got.frames * blockAlign), position, end: position + got.frames };
   }
 
-  async close(): Promise<void> {
-    await this.file.release();
+  close(): Promise<void> {
+    return this.frames.close();
   }
 }
 
 export async function openWavUnits(path: string): Promise<CodedSource> {
-  const fh = await open(path, 'r');
-  let layout: WavLayout;
-  try {
-    layout = await readWavLayout(fh);
-  } finally {
-    await fh.close();
-  }
-  return new WavUnits(await fileBlocks.open(path), layout);
+  return new WavUnits(await openWavFrames(path));
 }

@@ -7,7 +7,7 @@ import {
   type BrowseReply,
   type BrowseRequest,
   type ScanStatus,
-  type SortKey,
+  type LibrarySortKey,
   type TrackInfo,
 } from '../../src-shared/protocol/index.js';
 import type { BrowseIndex } from './browse-index.js';
@@ -31,7 +31,7 @@ export function browseCatalog(catalog: Catalog, req: BrowseRequest, scan: ScanSt
   if (artist === -1 || album === -1 || genre === -1) return reply;
 
   if (req.kind === 'tracks') {
-    const page = trackPage(catalog, index, { artist, album, genre }, (req.sort ?? 'album') as SortKey, words, desc, offset, limit);
+    const page = trackPage(catalog, index, { artist, album, genre }, (req.sort ?? 'album') as LibrarySortKey, words, desc, offset, limit);
     reply.total = page.total;
     reply.items = page.tracks;
     return reply;
@@ -77,7 +77,7 @@ function trackPage(
   catalog: Catalog,
   index: BrowseIndex,
   filter: { artist?: number; album?: number; genre?: number },
-  sort: SortKey,
+  sort: LibrarySortKey,
   words: readonly string[],
   desc: boolean,
   offset: number,

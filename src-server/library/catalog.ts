@@ -9,7 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { SORT_KEYS, type ListReply, type ListRequest, type ScanStatus, type SortKey, type TrackInfo } from '../../src-shared/protocol/index.js';
+import {
+  LIBRARY_SORT_KEYS,
+  type HistorySortKey,
+  type LibrarySortKey,
+  type ListReply,
+  type ListRequest,
+  type ScanStatus,
+  type TrackInfo,
+} from '../../src-shared/protocol/index.js';
+import type { TrackPlays } from '../storage/listening.js';
 import { BrowseIndex } from './browse-index.js';
 import type { TrackFields } from './tags.js';
 
@@ -149,9 +158,9 @@ export class Catalog {
   private readonly text: string;
   /** Where each entry's part of `text` begins; starts[n] is text.length. */
   private readonly starts: Int32Array;
-  private readonly orders = new Map<SortKey, Uint32Array>();
+  private readonly orders = new Map<LibrarySortKey, Uint32Array>();
   private browseIndex: BrowseIndex | null = null;
-  private readonly ranks = new Map<SortKey, Uint32Array>();
+  private readonly ranks = new Map<LibrarySortKey, Uint32Array>();
 
   constructor(readonly entries: readonly LibraryEntry[]) {
     const cache = new Map<string, string>();
@@ -187,7 +196,7 @@ export class Catalog {
    * milliseconds at 100,000 tracks), so that a first LIST by any sort finds its order ready.
    */
   async prepareSorts(): Promise<void> {
-    for (const key of SORT_KEYS) {
+    for (const key of LIBRARY_SORT_KEYS) {
       await nextTurn();
       this.ordered(key);
     }
@@ -202,7 +211,7 @@ export class Catalog {
   }
 
   /** Entry indices in the order of `key`, ascending, ties broken by path; computed once, at first need. */
-  ordered(key: SortKey): Uint32Array {
+  ordered(key: LibrarySortKey): Uint32Array {
     let order = this.orders.get(key);
     if (!order) {
       order = this.sortBy(key);
@@ -212,7 +221,7 @@ export class Catalog {
   }
 
   /** Each entry's place in the order of `key`: how a group's few tracks are put in that order without a full walk. */
-  rankOf(key: SortKey): Uint32Array {
+  rankOf(key: LibrarySortKey): Uint32Array {
     let rank = this.ranks.get(key);
     if (!rank) {
       const order = this.ordered(key);
@@ -223,7 +232,7 @@ export class Catalog {
     return rank;
   }
 
-  private sortBy(key: SortKey): Uint32Array {
+  private sortBy(key: LibrarySortKey): Uint32Array {
     const es = this.entries;
     const order = identity(es.length);
     const byPath = (a: number, b: number) => (es[a]!.path < es[b]!.path ? -1 : es[a]!.path > es[b]!.path ? 1 : 0);
@@ -257,12 +266,33 @@ export class Catalog {
     }
   }
 
-  list(req: ListRequest, scan: ScanStatus): ListReply {
+  /**
+   * The tracks an account played (`plays`), those the library holds, in the order of a history sort: `plays` by
+   * number of plays, then last play, then path; `played` by last play, then path. Made per request: a user's plays
+   * are few next to the library, and change with every play.
+   */
+  playedOrder(key: HistorySortKey, plays: readonly TrackPlays[]): Uint32Array {
+    const es = this.entries;
+    const known: { i: number; plays: number; last: number }[] = [];
+    for (const p of plays) {
+      const i = this.byId.get(p.track);
+      if (i !== undefined) known.push({ i, plays: p.plays, last: p.lastPlayedAt });
+    }
+    known.sort(
+      (a, b) =>
+        (key === 'plays' ? a.plays - b.plays : 0) || a.last - b.last || (es[a.i]!.path < es[b.i]!.path ? -1 : es[a.i]!.path > es[b.i]!.path ? 1 : 0),
+    );
+    return Uint32Array.from(known, (k) => k.i);
+  }
+
+  /** A page of LIST; the history sorts rank `plays` (none: nothing played, an empty list). */
+  list(req: ListRequest, scan: ScanStatus, plays: readonly TrackPlays[] = []): ListReply {
     const offset = Math.max(0, Math.floor(req.offset ?? 0));
     const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(req.limit ?? DEFAULT_LIMIT)));
     const words = queryWords(req.query);
     const desc = req.order === 'desc';
-    const order = this.ordered(req.sort ?? 'path');
+    const sort = req.sort ?? 'path';
+    const order = sort === 'plays' || sort === 'played' ? this.playedOrder(sort, plays) : this.ordered(sort);
     const n = order.length;
     const tracks: TrackInfo[] = [];
     let total = 0;

@@ -1,4 +1,5 @@
 import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus, TrackInfo } from '../../src-shared/protocol/index.js';
+import type { TrackPlays } from '../storage/listening.js';
 
 /** A track as the server holds it: what clients see, plus where it lies on disk. */
 export interface TrackRecord extends TrackInfo {
@@ -18,7 +19,8 @@ export type Awaitable<T> = T | Promise<T>;
 export interface Library {
   /** The real path of the library folder; nothing outside it is ever served. */
   readonly root: string;
-  list(req: ListRequest): Awaitable<ListReply>;
+  /** A page of tracks; `plays` are the session's account's played tracks, which the sorts `plays` and `played` rank. */
+  list(req: ListRequest, plays?: readonly TrackPlays[]): Awaitable<ListReply>;
   /** Artists, albums, genres, or the tracks of one of them (BROWSE). */
   browse(req: BrowseRequest): Awaitable<BrowseReply>;
   get(id: string): Awaitable<TrackRecord | undefined>;

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { Catalog, compactEntry, publicInfo, StringPool, trackIdFor, type LibraryEntry } from './catalog.js';
 import { indexPathFor, loadIndex, saveIndex } from './index-file.js';
 import type { Artwork, Library, TrackRecord } from './library.js';
+import type { TrackPlays } from '../storage/listening.js';
 import { describeFile, embeddedArtwork } from './tags.js';
 import { isInside, walkLibrary, type FoundFile } from './walk.js';
 
@@ -185,8 +186,8 @@ export class MusicLibrary implements Library {
     }
   }
 
-  list(req: ListRequest): ListReply {
-    return this.catalog.list(req, this.scanStatus());
+  list(req: ListRequest, plays?: readonly TrackPlays[]): ListReply {
+    return this.catalog.list(req, this.scanStatus(), plays);
   }
 
   browse(req: BrowseRequest): BrowseReply {

@@ -6,6 +6,7 @@
  */
 import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
 import type { Artwork, Library, TrackRecord } from '../library/library.js';
+import type { TrackPlays } from '../storage/listening.js';
 
 type Method = 'list' | 'browse' | 'get' | 'artwork' | 'scanStatus';
 
@@ -40,8 +41,10 @@ export function answerLibraryCalls(worker: MessageEndpoint, library: Library): v
     const { id, method, arg } = message;
     const call = async (): Promise<unknown> => {
       switch (method) {
-        case 'list':
-          return library.list(arg as ListRequest);
+        case 'list': {
+          const [req, plays] = arg as [ListRequest, readonly TrackPlays[] | undefined];
+          return library.list(req, plays);
+        }
         case 'browse':
           return library.browse(arg as BrowseRequest);
         case 'get':
@@ -79,8 +82,8 @@ export class LibraryClient implements Library {
     });
   }
 
-  list(req: ListRequest): Promise<ListReply> {
-    return this.call('list', req) as Promise<ListReply>;
+  list(req: ListRequest, plays?: readonly TrackPlays[]): Promise<ListReply> {
+    return this.call('list', [req, plays]) as Promise<ListReply>;
   }
 
   browse(req: BrowseRequest): Promise<BrowseReply> {

@@ -1,5 +1,6 @@
 import type { BrowseReply, BrowseRequest, ListReply, ListRequest, ScanStatus } from '../../src-shared/protocol/index.js';
 import type { Artwork, Awaitable, Library, TrackRecord } from '../library/library.js';
+import type { TrackPlays } from '../storage/listening.js';
 
 /**
  * The library as the server serves it from the moment it listens. The server binds its port before the first scan
@@ -19,8 +20,8 @@ export class OpeningLibrary implements Library {
     if (this.closed) void library.close();
   }
 
-  list(req: ListRequest): Awaitable<ListReply> {
-    if (this.library) return this.library.list(req);
+  list(req: ListRequest, plays?: readonly TrackPlays[]): Awaitable<ListReply> {
+    if (this.library) return this.library.list(req, plays);
     return { total: 0, offset: req.offset ?? 0, tracks: [], scan: { state: 'scanning', scanned: 0, total: 0 } };
   }
 

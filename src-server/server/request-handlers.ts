@@ -32,7 +32,7 @@ import { OpusStreamSession } from './opus-stream-session.js';
 import { OriginalStreamSession, type PlayerStream } from './original-stream-session.js';
 import { StreamSession } from './stream-session.js';
 import type { UserData } from '../storage/user-data.js';
-import { userDataHandler } from './user-data-handlers.js';
+import { playsForList, userDataHandler } from './user-data-handlers.js';
 import { MeteredStream } from './user-data-play-meter.js';
 
 const FIRST_PAGE = 50;
@@ -144,7 +144,9 @@ export class RequestHandlers {
   };
 
   private readonly list: Handler = async (conn, f) => {
-    conn.send(build.listAck(conn.uid, await this.ctx.library.list(parseListRequest(f.payload))));
+    const req = parseListRequest(f.payload);
+    const plays = await playsForList(this.ctx.userData ?? null, conn.user!, req);
+    conn.send(build.listAck(conn.uid, await this.ctx.library.list(req, plays)));
   };
 
   private readonly browse: Handler = async (conn, f) => {

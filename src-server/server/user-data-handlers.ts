@@ -12,7 +12,9 @@ import {
   parsePlaylistsRequest,
   parseUsageRequest,
   type Frame,
+  type ListRequest,
 } from '../../src-shared/protocol/index.js';
+import type { TrackPlays } from '../storage/listening.js';
 import type { UserData } from '../storage/user-data.js';
 import type { Connection } from './connection.js';
 
@@ -37,4 +39,14 @@ export function userDataHandler(store: UserData | null) {
     if (!store) throw new AtpError('unsupported', 'this server keeps no user data');
     conn.send(build.userDataAck(conn.uid, f.func as Func, await reply(store, conn.user!, f)));
   };
+}
+
+/**
+ * The account's played tracks when a LIST sorts by its history (`plays`, `played`), else undefined: the library
+ * ranks them. A session without an account is refused with `no-account`, as its USERDATA requests are.
+ */
+export async function playsForList(store: UserData | null, user: string, req: ListRequest): Promise<TrackPlays[] | undefined> {
+  if (req.sort !== 'plays' && req.sort !== 'played') return undefined;
+  if (!store) throw new AtpError('unsupported', 'this server keeps no play history to sort by');
+  return store.playedTracks(user);
 }

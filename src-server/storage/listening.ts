@@ -106,6 +106,22 @@ export async function history(tx: Queryable, accountId: number, req: HistoryRequ
   return { total, offset, items };
 }
 
+/** One track an account played: how often, and when last (as HISTORY's `counts` view reports it). */
+export interface TrackPlays {
+  track: string;
+  plays: number;
+  lastPlayedAt: number;
+}
+
+/** Every track the account played, in no particular order: LIST's sorts `plays` and `played` rank them (§7.1). */
+export async function playedTracks(tx: Queryable, accountId: number): Promise<TrackPlays[]> {
+  const rows = await tx.query<{ track_id: string; plays: number; last_at: number }>(
+    'SELECT track_id, COUNT(*) AS plays, MAX(last_at) AS last_at FROM plays WHERE account_id = ? GROUP BY track_id',
+    [accountId],
+  );
+  return rows.map((r) => ({ track: r.track_id, plays: Number(r.plays), lastPlayedAt: Number(r.last_at) }));
+}
+
 /** Listening per account and day, from `from` to `to` inclusive; one account's, or every account's (user null). */
 export async function usageDays(tx: Queryable, user: string | null, from: string, to: string): Promise<UsageDay[]> {
   const rows = await tx.query<{ name: string; day: string; played_ms: number }>(

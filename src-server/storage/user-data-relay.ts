@@ -8,7 +8,7 @@ import type { MessageEndpoint } from '../server/library-relay.js';
 import type { UserData } from './user-data.js';
 
 type Method = keyof UserData;
-const METHODS: readonly Method[] = ['favourites', 'playlists', 'history', 'usage', 'quota', 'recordPlay'];
+const METHODS: readonly Method[] = ['favourites', 'playlists', 'history', 'usage', 'playedTracks', 'quota', 'recordPlay'];
 
 interface UserDataCall {
   kind: 'userdata-call';
@@ -60,6 +60,7 @@ export class UserDataClient implements UserData {
   playlists = (...args: Parameters<UserData['playlists']>) => this.call('playlists', args) as ReturnType<UserData['playlists']>;
   history = (...args: Parameters<UserData['history']>) => this.call('history', args) as ReturnType<UserData['history']>;
   usage = (...args: Parameters<UserData['usage']>) => this.call('usage', args) as ReturnType<UserData['usage']>;
+  playedTracks = (...args: Parameters<UserData['playedTracks']>) => this.call('playedTracks', args) as ReturnType<UserData['playedTracks']>;
   quota = (...args: Parameters<UserData['quota']>) => this.call('quota', args) as ReturnType<UserData['quota']>;
   recordPlay = (...args: Parameters<UserData['recordPlay']>) => this.call('recordPlay', args) as ReturnType<UserData['recordPlay']>;
 

@@ -17,7 +17,7 @@ import {
 } from '../../src-shared/protocol/index.js';
 import type { Database } from './database.js';
 import { favourites } from './favourites.js';
-import { history, quotaOf, recordPlay, usageDays, type PlayWrite } from './listening.js';
+import { history, playedTracks, quotaOf, recordPlay, usageDays, type PlayWrite, type TrackPlays } from './listening.js';
 import { playlists } from './playlists.js';
 import { dayOf, findAccount, monthOf, requireAccount } from './user-accounts.js';
 
@@ -26,6 +26,8 @@ export interface UserData {
   playlists(user: string, req: PlaylistsRequest): Promise<PlaylistsReply>;
   history(user: string, req: HistoryRequest): Promise<HistoryReply>;
   usage(user: string, req: UsageRequest): Promise<UsageReply>;
+  /** Every track the user played, for LIST's history sorts; `no-account` when the user has no account. */
+  playedTracks(user: string): Promise<TrackPlays[]>;
   /** The user's quota, null when it has none or no account. */
   quota(user: string): Promise<Quota | null>;
   recordPlay(user: string, write: PlayWrite): Promise<void>;
@@ -47,6 +49,10 @@ export class UserDataStore implements UserData {
 
   history(user: string, req: HistoryRequest): Promise<HistoryReply> {
     return this.db.transaction(async (tx) => history(tx, (await requireAccount(tx, user)).id, req));
+  }
+
+  playedTracks(user: string): Promise<TrackPlays[]> {
+    return this.db.transaction(async (tx) => playedTracks(tx, (await requireAccount(tx, user)).id));
   }
 
   /** A listener reads their own usage; an admin anyone's, or with user `*` everyone's. */

@@ -34,8 +34,14 @@ export interface LoginReply {
   quota?: import('./userdata.js').Quota;
 }
 
-export type SortKey = 'title' | 'artist' | 'album' | 'path' | 'duration' | 'added';
-export const SORT_KEYS: readonly SortKey[] = ['title', 'artist', 'album', 'path', 'duration', 'added'];
+/** Sorts by the tracks' own fields: the same for every session. */
+export type LibrarySortKey = 'title' | 'artist' | 'album' | 'path' | 'duration' | 'added';
+export const LIBRARY_SORT_KEYS: readonly LibrarySortKey[] = ['title', 'artist', 'album', 'path', 'duration', 'added'];
+/** Sorts by the logged-in account's play history (PROTOCOL.md §7.1): they list only the tracks it played. */
+export type HistorySortKey = 'plays' | 'played';
+export const HISTORY_SORT_KEYS: readonly HistorySortKey[] = ['plays', 'played'];
+export type SortKey = LibrarySortKey | HistorySortKey;
+export const SORT_KEYS: readonly SortKey[] = [...LIBRARY_SORT_KEYS, ...HISTORY_SORT_KEYS];
 
 export interface ListRequest {
   offset?: number;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Catalog, compactEntry, StringPool, trackIdFor, type LibraryEntry } from '../../../src-server/library/catalog.js';
-import type { ListRequest, SortKey } from '../../../src-shared/protocol/index.js';
+import type { LibrarySortKey, ListRequest } from '../../../src-shared/protocol/index.js';
 
 function entry(path: string, fields: Partial<LibraryEntry> = {}): LibraryEntry {
   return {
@@ -47,7 +47,7 @@ function paths(catalog: Catalog, req: ListRequest): string[] {
 
 test('each sort orders by its folded key, then its natural tie-breakers, then path', () => {
   const catalog = new Catalog(ENTRIES);
-  const want: Record<SortKey, string[]> = {
+  const want: Record<LibrarySortKey, string[]> = {
     path: ['a/01.mp3', 'a/02.mp3', 'a/03.mp3', 'b/04.mp3', 'b/05.mp3', 'c/06.mp3'],
     // "apple" and "Apple" fold alike: path decides.
     title: ['a/02.mp3', 'a/03.mp3', 'c/06.mp3', 'b/05.mp3', 'b/04.mp3', 'a/01.mp3'],
@@ -60,7 +60,7 @@ test('each sort orders by its folded key, then its natural tie-breakers, then pa
     duration: ['a/03.mp3', 'c/06.mp3', 'a/02.mp3', 'b/04.mp3', 'b/05.mp3', 'a/01.mp3'],
     added: ['a/03.mp3', 'b/05.mp3', 'b/04.mp3', 'c/06.mp3', 'a/01.mp3', 'a/02.mp3'],
   };
-  for (const [sort, order] of Object.entries(want) as [SortKey, string[]][]) {
+  for (const [sort, order] of Object.entries(want) as [LibrarySortKey, string[]][]) {
     assert.deepEqual(paths(catalog, { sort }), order, sort);
     assert.deepEqual(paths(catalog, { sort, order: 'desc' }), [...order].reverse(), `${sort} desc`);
     assert.deepEqual(paths(catalog, { sort, offset: 2, limit: 3 }), order.slice(2, 5), `${sort} page`);

@@ -57,7 +57,7 @@ function id3(tags: Record<string, string>): Buffer {
   return Buffer.concat([head, frames]);
 }
 
-function makeLibrary(tracks: number): string {
+export function makeLibrary(tracks: number): string {
   const root = join(tmpdir(), 'atp-bench', `library-${tracks}`);
   if (existsSync(join(root, '.complete'))) return root;
   rmSync(root, { recursive: true, force: true });

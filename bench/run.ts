@@ -1,4 +1,4 @@
-// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop,links]
+// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop,ui,links]
 // Prints figures; never fails on speed. Each part also runs alone: node --import tsx bench/<part>.ts
 import { parseArgs } from 'node:util';
 import { benchDecode } from './decode.js';
@@ -6,6 +6,7 @@ import { benchDesktop } from './desktop.js';
 import { benchLibrary } from './library.js';
 import { benchLinks } from './links.js';
 import { benchStreams } from './streams.js';
+import { benchUiLibrary } from './ui-library.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +46,10 @@ if (want('library')) {
 if (want('desktop')) {
   heading(`desktop: click to first sample, CPU, underruns over ${values.minutes} min`);
   await benchDesktop({ minutes: Number(values.minutes) });
+}
+if (want('ui')) {
+  heading(`ui: the renderer browsing ${values.tracks} tracks`);
+  await benchUiLibrary({ tracks: Number(values.tracks) });
 }
 if (only?.includes('links')) {
   // Five shaped links of --minutes each (default 5): asked for by name, since it takes as long as it plays.

@@ -47,6 +47,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 export class Connection implements StreamSink {
   uid = 0;
   user: string | null = null;
+  /** The account had a monthly quota when it logged in, so each PLAY checks what is left of it. */
+  hasQuota = false;
   readonly streams = new Map<number, PlayerStream>();
   readonly remote: string;
   /** The socket frames travel on: the TCP socket, or after ENCRYPT the TLS socket over it. */

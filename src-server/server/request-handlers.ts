@@ -113,6 +113,8 @@ export class RequestHandlers {
     conn.user = user;
     const { limits } = this.ctx;
     const quota = (await this.ctx.userData?.quota(user)) ?? null;
+    // PLAY asks the database again only for an account that had a quota at LOGIN (PROTOCOL.md §14.4).
+    conn.hasQuota = quota !== null;
     this.ctx.log.info('login', { uid, user, remote: conn.remote, client: req.client ?? null });
     conn.send(
       build.loginAck({
@@ -169,7 +171,9 @@ export class RequestHandlers {
     if (!store) return;
     // Nothing can reach the stream before this: CREDIT and PLAY are read in a later turn of the event loop.
     for (const [did, stream] of conn.streams) {
-      if (!before.has(did)) conn.streams.set(did, new MeteredStream(stream, parseSetupRequest(f.payload).window, conn.user!, store, this.ctx.log));
+      if (!before.has(did)) {
+        conn.streams.set(did, new MeteredStream(stream, parseSetupRequest(f.payload).window, { user: conn.user!, checksQuota: conn.hasQuota }, store, this.ctx.log));
+      }
     }
   };
 

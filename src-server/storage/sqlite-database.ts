@@ -10,6 +10,12 @@
  * only), `synchronous=FULL` (the log is fsynced at every commit), and closed after it, which checkpoints the log
  * into the file and fsyncs that too. A `FILE.lock` folder found while holding FILE.owner was left by a process that
  * died, and is removed. docs/DATA.md has the evidence.
+ *
+ * Opening, locking, two fsyncs and closing cost milliseconds, so transactions are committed in groups: those that
+ * ask while a group is being written wait for it, then go in the next group together, each inside a savepoint of
+ * one SQLite transaction. One that throws rolls back to its savepoint alone; each caller is answered only after the
+ * COMMIT that holds its writes, so an acknowledged write is as durable as before. Two thousand listeners starting
+ * or recording their play time at once cost a few groups a second, not two thousand file opens.
  */
 import { mkdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -22,10 +28,23 @@ export interface SqliteOptions {
   lockWaitMs: number;
 }
 
+/** Enough to share one commit among a burst of requests, few enough that one group never holds the lock for long. */
+const MAX_GROUP = 256;
+
+interface Waiting {
+  work: (tx: Queryable) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite';
-  /** Transactions of this process, one after another: a connection is never shared by two at once. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Transactions of this process waiting for the next group; a connection is never shared by two groups. */
+  private readonly waiting: Waiting[] = [];
+  private writing: Promise<void> | null = null;
+  private groups = 0;
 
   private constructor(
     readonly location: string,
@@ -48,18 +67,48 @@ export class SqliteDatabase implements Database {
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => this.runLocked(work));
-    this.queue = run.catch(() => {});
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.startWriting();
+    });
+  }
+
+  private startWriting(): void {
+    if (this.writing) return;
+    // One that asked after the last group was taken, but before this settled, is not left waiting.
+    this.writing = this.writeGroups().finally(() => {
+      this.writing = null;
+      if (this.waiting.length > 0) this.startWriting();
+    });
+  }
+
+  /** Groups committed (or rolled back) so far: how many times the file was opened, locked and synced. */
+  get groupsWritten(): number {
+    return this.groups;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    while (this.writing) await this.writing;
   }
 
-  private async runLocked<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  private async writeGroups(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0, MAX_GROUP);
+      this.groups++;
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.runLocked(group);
+      } catch (err) {
+        for (const w of group) w.reject(err);
+        continue;
+      }
+      outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.value) : group[i]!.reject(o.error)));
+    }
+  }
+
+  private async runLocked(group: Waiting[]): Promise<Outcome[]> {
     try {
-      return await withFileLock(`${this.location}.owner`, () => this.runOpen(work), { staleAfterMs: null, waitLimitMs: this.options.lockWaitMs });
+      return await withFileLock(`${this.location}.owner`, () => this.runOpen(group), { staleAfterMs: null, waitLimitMs: this.options.lockWaitMs });
     } catch (err) {
       if (err instanceof LockTimeoutError) {
         const holder = err.holderPid === null ? 'another process' : `process ${err.holderPid}`;
@@ -69,7 +118,7 @@ export class SqliteDatabase implements Database {
     }
   }
 
-  private async runOpen<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  private async runOpen(group: Waiting[]): Promise<Outcome[]> {
     removeAbandonedLock(`${this.location}.lock`);
     let conn: sqlite.Database;
     try {
@@ -83,9 +132,21 @@ export class SqliteDatabase implements Database {
       conn.exec('PRAGMA synchronous=FULL');
       conn.exec('PRAGMA foreign_keys=ON');
       conn.exec('BEGIN IMMEDIATE');
-      const result = await work(new SqliteTransaction(conn));
+      const tx = new SqliteTransaction(conn);
+      const outcomes: Outcome[] = [];
+      for (const { work } of group) {
+        conn.exec('SAVEPOINT one');
+        try {
+          outcomes.push({ ok: true, value: await work(tx) });
+          conn.exec('RELEASE one');
+        } catch (err) {
+          conn.exec('ROLLBACK TO one');
+          conn.exec('RELEASE one');
+          outcomes.push({ ok: false, error: this.explain(err) });
+        }
+      }
       conn.exec('COMMIT');
-      return result;
+      return outcomes;
     } catch (err) {
       if (conn.inTransaction) conn.exec('ROLLBACK');
       throw this.explain(err);

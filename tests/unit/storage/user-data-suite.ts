@@ -137,6 +137,22 @@ export function defineUserDataSuite(name: string, engine: Engine, skip: string |
       assert.equal((await data.history('ann', { view: 'recent' })).total, 3);
     });
 
+    test('played tracks for LIST\'s history sorts: plays and last play per track, one account\'s only', async () => {
+      const { data, accounts } = await store();
+      const at: number[] = [];
+      for (const [key, track] of [['1', 'a'], ['2', 'b'], ['3', 'b']]) {
+        now += 2 * RESUME_WINDOW_MS;
+        at.push(now);
+        await data.recordPlay('ann', write({ streamKey: key, track, playedMs: 1000, endPositionMs: 1000 }));
+      }
+      await data.recordPlay('ben', write({ streamKey: 'ben', track: 'c', playedMs: 1000, endPositionMs: 1000 }));
+      const played = (await data.playedTracks('ann')).sort((x, y) => x.track.localeCompare(y.track));
+      assert.deepEqual(played, [{ track: 'a', plays: 1, lastPlayedAt: at[0] }, { track: 'b', plays: 2, lastPlayedAt: at[2] }]);
+      await accounts.add('cy', 'password-of-cy');
+      assert.deepEqual(await data.playedTracks('cy'), [], 'an account that played nothing');
+      await assert.rejects(data.playedTracks('nobody'), code('no-account'));
+    });
+
     test('usage per day; a listener reads only their own, an admin anyone\'s; quotas tell what is left', async () => {
       const { db, data } = await store();
       now = JAN_10;

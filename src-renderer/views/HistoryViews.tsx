@@ -1,9 +1,8 @@
-/** Recently played (USERDATA history, `recent`) and recently added (LIST by `added`, newest first), a page at a time. */
+/** Recently played (LIST by `played`) and recently added (LIST by `added`), newest first, a page at a time. */
 import { useEffect, useState } from 'react';
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import { t, tn } from '../i18n.js';
 import { useApp } from '../components/app-context.js';
-import { missingTrack } from './FavouritesView.js';
 import { Status } from './GroupPages.js';
 import { TrackTable } from './TrackTable.js';
 import { useLoad } from './use-load.js';
@@ -43,14 +42,13 @@ function PagedTracks({ label, testId, empty, pageOf }: { label: string; testId: 
   );
 }
 
+/** The account's played tracks the library holds, last played first: the server pages them, whole rows at once. */
 export function RecentlyPlayedView() {
-  const { api, index } = useApp();
+  const { api } = useApp();
   return (
     <PagedTracks label={t('view.recent')} testId="recent-view" empty={t('noHistory')} pageOf={async (offset) => {
-      const reply = await api.history({ view: 'recent', offset, limit: HISTORY_PAGE });
-      const ids = reply.items.map((x) => x.track);
-      const tracks = await index.tracks.resolve(ids);
-      return { tracks: tracks.map((x, i) => x ?? missingTrack(ids[i]!)), total: reply.total };
+      const reply = await api.list({ sort: 'played', order: 'desc', offset, limit: HISTORY_PAGE });
+      return { tracks: reply.tracks, total: reply.total };
     }} />
   );
 }

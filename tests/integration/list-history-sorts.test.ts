@@ -122,16 +122,21 @@ describe('LIST sorted by the account\'s play history', () => {
     await historySorts(['--database', u.toString()]);
   });
 
-  test('a session without an account is refused with no-account, and other sorts still serve it', { timeout: 60_000 }, async () => {
-    const server = await startServer(); // --no-auth: a login by name alone
-    const c = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+  test('a session whose name is no account\'s is refused with no-account, and other sorts still serve it', { timeout: 60_000 }, async () => {
+    // --no-auth: a login by name alone; the name dora is an account's, guest is not.
+    const server = await startServer({ users: { dora: PASSWORD }, args: ['--no-auth'] });
+    const guest = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+    const dora = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
     try {
-      await c.login({ user: 'guest', pageSize: 0 });
-      await assert.rejects(c.list({ sort: 'plays' }), code('no-account'));
-      await assert.rejects(c.list({ sort: 'played', order: 'desc' }), code('no-account'));
-      assert.equal((await c.list({ sort: 'added', order: 'desc' })).total, 3);
+      await guest.login({ user: 'guest', pageSize: 0 });
+      await assert.rejects(guest.list({ sort: 'plays' }), code('no-account'));
+      await assert.rejects(guest.list({ sort: 'played', order: 'desc' }), code('no-account'));
+      assert.equal((await guest.list({ sort: 'added', order: 'desc' })).total, 3);
+      await dora.login({ user: 'dora', pageSize: 0 });
+      assert.deepEqual(await dora.list({ sort: 'played', order: 'desc' }).then((r) => [r.total, r.tracks.length]), [0, 0], 'the account of that name');
     } finally {
-      c.close();
+      guest.close();
+      dora.close();
       await server.stop();
     }
   });

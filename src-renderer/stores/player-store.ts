@@ -9,7 +9,9 @@ import type { DesktopEvent, SeekResult, StreamStarted } from '../../src-shared/i
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import type { EngineStatus } from '../audio/audio-engine.js';
 import type { DesktopClient } from '../desktop-client.js';
-import { followingIndex, nextRepeatMode, previousIndex, shuffleAround, skipIndex, type RepeatMode } from './queue-order.js';
+import {
+  applyOrder, followingIndex, isPermutation, moveBlockOrder, nextRepeatMode, previousIndex, removeOrder, shuffleAround, skipIndex, type RepeatMode,
+} from './queue-order.js';
 
 /** What the store needs of the audio engine (tests pass a fake). */
 export interface PlaybackEngine {
@@ -61,10 +63,19 @@ export interface PlayerStore {
   playList(load: () => Promise<{ tracks: TrackInfo[]; index: number } | null>): Promise<void>;
   /** Plays queue entry `index`, from `fromMs` (where a restored queue left off) or the start. */
   playAt(index: number, fromMs?: number): Promise<void>;
-  playNext(track: TrackInfo): void;
-  addToQueue(track: TrackInfo): void;
+  /** Puts tracks right after the current entry, in their order. */
+  playNext(tracks: TrackInfo | TrackInfo[]): void;
+  addToQueue(tracks: TrackInfo | TrackInfo[]): void;
+  /** Puts tracks right after the current entry and plays the first; the rest of the queue stays. */
+  playNow(tracks: TrackInfo[]): Promise<void>;
+  /** Moves queue entries (in their order) right after the current one and plays the first of them. */
+  playEntries(positions: number[]): Promise<void>;
   move(from: number, to: number): void;
+  /** Rearranges the queue: order[newPosition] = oldPosition. The current entry keeps playing wherever it lands. */
+  reorder(order: number[]): void;
   removeAt(index: number): void;
+  /** Removes entries; the one playing stays. */
+  removeEntries(positions: number[]): void;
   clearQueue(): void;
   togglePlay(): Promise<void>;
   pause(): Promise<void>;
@@ -233,23 +244,45 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
           }
         }
       },
-      playNext(track) {
+      playNext(tracks) {
+        const list = Array.isArray(tracks) ? tracks : [tracks];
+        if (list.length === 0) return;
         const { queue, index, unshuffled } = get();
         const q = queue.slice();
-        q.splice(index + 1, 0, track);
+        q.splice(index + 1, 0, ...list);
         let u = unshuffled;
         if (u) {
           const at = u.findIndex((t) => t.id === queue[index]?.id);
           u = u.slice();
-          u.splice(at + 1, 0, track);
+          u.splice(at + 1, 0, ...list);
         }
         set({ queue: q, unshuffled: u });
         checkUpcoming();
       },
-      addToQueue(track) {
+      addToQueue(tracks) {
+        const list = Array.isArray(tracks) ? tracks : [tracks];
+        if (list.length === 0) return;
         const { queue, unshuffled } = get();
-        set({ queue: [...queue, track], unshuffled: unshuffled && [...unshuffled, track] });
+        set({ queue: [...queue, ...list], unshuffled: unshuffled && [...unshuffled, ...list] });
         checkUpcoming();
+      },
+      async playNow(tracks) {
+        // Checked first, so a refused Play now leaves the queue as it was.
+        if (tracks.length === 0 || offline()) return;
+        get().playNext(tracks);
+        await get().playAt(get().index + 1);
+      },
+      async playEntries(positions) {
+        const { queue, index } = get();
+        const wanted = positions.filter((p) => queue[p]).sort((a, b) => a - b);
+        if (wanted.length === 0 || offline()) return;
+        if (wanted.length === 1) {
+          await get().playAt(wanted[0]!);
+          return;
+        }
+        const order = moveBlockOrder(queue.length, wanted, index + 1);
+        get().reorder(order);
+        await get().playAt(order.indexOf(wanted[0]!));
       },
       move(from, to) {
         const { queue, index } = get();
@@ -262,6 +295,28 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
         else if (from < index && to >= index) i--;
         else if (from > index && to <= index) i++;
         set({ queue: q, index: i });
+        checkUpcoming();
+      },
+      reorder(order) {
+        const { queue, index } = get();
+        if (!isPermutation(order, queue.length) || order.every((old, now) => old === now)) return;
+        set({ queue: applyOrder(queue, order), index: index >= 0 ? order.indexOf(index) : index });
+        checkUpcoming();
+      },
+      removeEntries(positions) {
+        const { queue, index, unshuffled } = get();
+        const order = removeOrder(queue.length, positions, index);
+        if (order.length === queue.length) return;
+        const kept = new Set(order);
+        const u = unshuffled?.slice() ?? null;
+        if (u) {
+          for (const [i, track] of queue.entries()) {
+            if (kept.has(i)) continue;
+            const at = u.findIndex((t) => t.id === track.id);
+            if (at >= 0) u.splice(at, 1);
+          }
+        }
+        set({ queue: applyOrder(queue, order), index: index >= 0 ? order.indexOf(index) : index, unshuffled: u });
         checkUpcoming();
       },
       removeAt(at) {

@@ -56,3 +56,80 @@ export function shuffleAround<T>(items: readonly T[], index: number, random: () 
   const rest = items.filter((_, i) => i !== index);
   return [items[index]!, ...shuffled(rest, random)];
 }
+
+/*
+ * Reordering. An order is a permutation: order[newPosition] = oldPosition. Entries are known by position, since the
+ * same track may stand in the queue twice; whatever follows an entry (the current index, a selection) is mapped
+ * through the order.
+ */
+
+/** Sorted, without repeats, inside [0, length). */
+function clean(positions: readonly number[], length: number): number[] {
+  return [...new Set(positions)].filter((p) => Number.isInteger(p) && p >= 0 && p < length).sort((a, b) => a - b);
+}
+
+/**
+ * The entries at `positions` taken out and put back together (in their own order) where the gap before old
+ * position `before` was; `before` = length puts them at the end. Dropping a block on itself changes nothing.
+ */
+export function moveBlockOrder(length: number, positions: readonly number[], before: number): number[] {
+  const moving = clean(positions, length);
+  const inBlock = new Set(moving);
+  const at = Math.max(0, Math.min(length, before));
+  const rest: number[] = [];
+  let insertAt = 0;
+  for (let i = 0; i < length; i++) {
+    if (i === at) insertAt = rest.length;
+    if (!inBlock.has(i)) rest.push(i);
+  }
+  if (at >= length) insertAt = rest.length;
+  return [...rest.slice(0, insertAt), ...moving, ...rest.slice(insertAt)];
+}
+
+/**
+ * Each selected entry one step up (delta -1) or down (+1), past the unselected neighbour; null when the selection
+ * already touches that end (nothing moves, so a run of presses never scrambles it).
+ */
+export function stepOrder(length: number, positions: readonly number[], delta: -1 | 1): number[] | null {
+  const moving = clean(positions, length);
+  if (moving.length === 0 || moving.length === length) return null;
+  if (delta < 0 ? moving[0] === 0 : moving[moving.length - 1] === length - 1) return null;
+  const order = Array.from({ length }, (_, i) => i);
+  const selected = new Set(moving);
+  // Walk from the end being moved towards, so each entry steps over an unselected one exactly once.
+  const walk = delta < 0 ? moving : moving.slice().reverse();
+  for (const p of walk) {
+    const to = p + delta;
+    if (selected.has(order[to]!)) continue;
+    [order[p], order[to]] = [order[to]!, order[p]!];
+  }
+  return order;
+}
+
+/** Every entry except those at `positions`, in order; `keep` (the one playing) stays even when named. */
+export function removeOrder(length: number, positions: readonly number[], keep = -1): number[] {
+  const gone = new Set(clean(positions, length));
+  gone.delete(keep);
+  return Array.from({ length }, (_, i) => i).filter((i) => !gone.has(i));
+}
+
+export function applyOrder<T>(items: readonly T[], order: readonly number[]): T[] {
+  return order.map((i) => items[i]!);
+}
+
+/** Where the entries that stood at `positions` stand after `order` (those it dropped are left out), sorted. */
+export function positionsAfter(order: readonly number[], positions: readonly number[]): number[] {
+  const wanted = new Set(positions);
+  const out: number[] = [];
+  order.forEach((old, now) => {
+    if (wanted.has(old)) out.push(now);
+  });
+  return out;
+}
+
+/** Whether `order` is a permutation of [0, length): what the store accepts from a view. */
+export function isPermutation(order: readonly number[], length: number): boolean {
+  if (order.length !== length) return false;
+  const seen = new Set(order);
+  return seen.size === length && order.every((i) => Number.isInteger(i) && i >= 0 && i < length);
+}

@@ -42,11 +42,14 @@ export async function findOverlaps(page: Page): Promise<Overlap[]> {
       return `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''} "${text}"`;
     };
     const boxes: Box[] = [];
+    // An open context menu lies over the page by design: what it covers is hidden, not overlapped.
+    const menus = [...document.querySelectorAll('[role="menu"]')].map((m) => ({ el: m, r: m.getBoundingClientRect() }));
+    const underMenu = (el: Element, r: Box['r']) => menus.some((m) => !m.el.contains(el) && r.l < m.r.right && r.r > m.r.left && r.t < m.r.bottom && r.b > m.r.top);
     for (const el of document.querySelectorAll('body *')) {
       if (el.matches('button, input, select')) {
         const c = el.getBoundingClientRect();
         const r = clip(el.parentElement ?? el, { l: c.left, t: c.top, r: c.right, b: c.bottom });
-        if (r) boxes.push({ el, r, name: describe(el) });
+        if (r && !underMenu(el, r)) boxes.push({ el, r, name: describe(el) });
         continue;
       }
       if (el.closest('button, select, svg')) continue;
@@ -56,7 +59,7 @@ export async function findOverlaps(page: Page): Promise<Overlap[]> {
         range.selectNodeContents(node);
         const c = range.getBoundingClientRect();
         const r = clip(el, { l: c.left, t: c.top, r: c.right, b: c.bottom });
-        if (r) boxes.push({ el, r, name: describe(el) });
+        if (r && !underMenu(el, r)) boxes.push({ el, r, name: describe(el) });
       }
     }
     const found: { a: string; b: string; w: number; h: number }[] = [];

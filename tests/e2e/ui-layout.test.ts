@@ -65,7 +65,7 @@ const BROWSE_VIEWS: ViewStep[] = [
     },
     leave: backToTracks,
   },
-  { name: 'favourites', enter: tab('favourites', '[data-testid="favourite-tracks"] li'), leave: backToTracks },
+  { name: 'favourites', enter: tab('favourites', '[data-testid="favourite-tracks"] .track-line'), leave: backToTracks },
   { name: 'playlists', enter: tab('playlists', '.playlist-list li'), leave: backToTracks },
   {
     name: 'playlist-page',
@@ -77,11 +77,26 @@ const BROWSE_VIEWS: ViewStep[] = [
     leave: backToTracks,
   },
   { name: 'recently-played', enter: tab('recent', '[data-testid="recent-view"] .page-facts'), leave: backToTracks },
-  { name: 'recently-added', enter: tab('added', '[data-testid="added-view-tracks"] li'), leave: backToTracks },
+  { name: 'recently-added', enter: tab('added', '[data-testid="added-view-tracks"] .track-line'), leave: backToTracks },
 ];
 
 const VIEWS: ViewStep[] = [
   { name: 'library-queue', enter: (page) => ui(page, true) },
+  {
+    // Three queue entries selected and their context menu open.
+    name: 'queue-menu',
+    enter: async (page) => {
+      const rows = page.locator('#queue-panel [role="row"]');
+      await rows.nth(1).click();
+      await rows.nth(3).click({ modifiers: ['Shift'] });
+      await rows.nth(2).click({ button: 'right' });
+      await page.getByTestId('queue-menu').waitFor();
+    },
+    leave: async (page) => {
+      await page.keyboard.press('Escape');
+      await page.getByTestId('queue-menu').waitFor({ state: 'detached' });
+    },
+  },
   { name: 'library', enter: (page) => ui(page, false) },
   {
     name: 'search-empty',
@@ -174,7 +189,7 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
                 if (h > max) out.push(`${sel} is ${Math.round(h)} px tall: "${el.textContent?.slice(0, 30)}"`);
               });
               oneLine('.queue h2', 28);
-              oneLine('.queue li', 36);
+              oneLine('.queue [role="row"]', 36);
               oneLine('.np-title', 24);
               oneLine('.status-bar', 48);
               oneLine('.track-header', 34);
@@ -215,6 +230,6 @@ describe('layout and accessibility of every view (Chromium, the real app, a 300-
     await page.locator('#queue-panel').waitFor();
     assert.equal(await page.getByTestId('toggle-queue').getAttribute('aria-pressed'), 'true');
     // The queue holds the whole list the clicked row belongs to, not the 100 rows loaded then.
-    assert.equal(await page.locator('#queue-panel li').count(), 300);
+    assert.equal(await page.locator('#queue-panel [role="row"]').count(), 300);
   });
 });

@@ -38,7 +38,7 @@ describe('favourites and playlists (Chromium, the real app, a second device)', (
     await row.getByTestId('favourite-track').click();
     assert.equal(await row.getByTestId('favourite-track').getAttribute('aria-pressed'), 'true');
     await page.getByTestId('view-favourites').click();
-    await page.getByTestId('favourite-tracks').locator(`li[data-track-id="${id}"]`).waitFor();
+    await page.getByTestId('favourite-tracks').locator(`.track-line[data-track-id="${id}"]`).waitFor();
     const kept = await other.favourites({ op: 'list' });
     assert.deepEqual(kept.favourites?.map((f) => [f.kind, f.id]), [['track', id]]);
     await checkView(page, 'favourites');

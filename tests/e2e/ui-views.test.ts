@@ -36,7 +36,7 @@ describe('library views (Chromium, the real app)', () => {
     await checkView(page, 'albums');
     await page.locator('.album-card[data-album-id]').nth(4).click();
     await page.getByTestId('album-page').waitFor();
-    const rows = page.getByTestId('album-tracks').locator('li');
+    const rows = page.getByTestId('album-tracks').locator('.track-line');
     await rows.first().waitFor();
     const count = await rows.count();
     assert.ok(count >= 8, `an album of the generated library holds 8 or 9 tracks, saw ${count}`);
@@ -47,7 +47,7 @@ describe('library views (Chromium, the real app)', () => {
     assert.equal(q.length, count, 'the whole album is queued');
     await page.getByRole('button', { name: /^Artist \d\d$/ }).first().click();
     await page.getByTestId('artist-page').waitFor();
-    await page.getByTestId('artist-tracks').locator('li').first().waitFor();
+    await page.getByTestId('artist-tracks').locator('.track-line').first().waitFor();
     assert.equal(await page.locator('[data-testid="artist-page"] .album-card').count(), 3, 'the artist page shows its 3 albums');
     await checkView(page, 'artist page');
     await page.getByTestId('view-back').click();

@@ -2,14 +2,16 @@
  * Selection and the context menu for a list whose rows are one tab stop (roving tabindex), shared by the queue
  * and the track lists. Rows carry data-row; the rules themselves live in selection.ts.
  */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import { menuAtElement, opensMenu, type MenuAt } from './ContextMenu.js';
 import { clickSelect, contextSelect, EMPTY_SELECTION, keySelect, within, type Selection } from './selection.js';
 
 const modifiers = (e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }) => ({ toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
 
-export function useSelection(count: number, container: RefObject<HTMLElement | null>) {
+/** `list` names what the rows are; when it changes (another search, another page) the selection is dropped. */
+export function useSelection(count: number, container: RefObject<HTMLElement | null>, list?: string) {
   const [raw, setSel] = useState<Selection>(EMPTY_SELECTION);
+  useEffect(() => setSel((s) => (s.selected.length > 0 ? { ...s, selected: [] } : s)), [list]);
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const sel = within(raw, count);
   const rowAt = (i: number) => container.current?.querySelector<HTMLElement>(`[data-row="${i}"]`) ?? null;

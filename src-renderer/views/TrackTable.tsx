@@ -21,7 +21,7 @@ export function TrackTable({ tracks, label, numbered = false, testId }: { tracks
   const playingId = useStore(player, (s) => s.queue[s.index]?.id ?? null);
   const grid = useRef<HTMLDivElement>(null);
   const hint = useId();
-  const { chosen, rowProps, onKey: selectionKey, menu, setMenu } = useSelection(tracks.length, grid);
+  const { chosen, rowProps, onKey: selectionKey, menu, setMenu } = useSelection(tracks.length, grid, tracks.map((x) => x.id).join());
   const [said, say] = useState('');
   const playable = tracks.filter((x) => x.playable);
   const p = player.getState();

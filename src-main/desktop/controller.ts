@@ -352,6 +352,8 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
 
   /** A user's connect: the machine starts the login; this waits for its outcome. */
   private connectTo(target: Target, address: string): Promise<SessionInfo> {
+    // A user's connect goes to another server as often as not: its link is measured afresh (a reconnect keeps it).
+    this.chooser.link.reset();
     this.dispatch({ type: 'user-connect', target, address });
     return this.logins.get(this.machine.token)!;
   }

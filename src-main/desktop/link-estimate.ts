@@ -56,6 +56,14 @@ export class LinkEstimate {
     this.lastAt = null;
   }
 
+  /** Another server is another link: what was measured says nothing about it. */
+  reset(): void {
+    this.kbps = null;
+    this.openMs = 0;
+    this.openBytes = 0;
+    this.lastAt = null;
+  }
+
   sample(kbps: number): void {
     this.kbps = this.kbps === null || kbps < this.kbps ? kbps : (this.kbps + kbps) / 2;
   }

@@ -7,7 +7,7 @@
  * The renderer never sees that: the new stream starts at the frame where the data sent so far ends, frames it
  * sends before that are dropped, and its epochs are renumbered so the renderer's epoch goes on.
  */
-import type { PcmStream } from '../atp-client/decoding-stream.js';
+import { DecodingStream, type PcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioDownMessage } from '../../src-shared/ipc/audio-port.js';
 import type { SeekResult } from '../../src-shared/ipc/contract.js';
 import type { StreamFormat } from '../../src-shared/protocol/messages.js';
@@ -17,15 +17,34 @@ export interface AudioSink {
   send(message: AudioDownMessage): void;
 }
 
-/** Seconds of audio the server may send ahead of what the renderer has played. */
-export const WINDOW_SECONDS = 1.5;
+/**
+ * Seconds of audio the server may send ahead of what the renderer has played: what a link may stall for without
+ * a dropout (a 3 s stall of a mobile or Wi-Fi link, with time to spare for the refill).
+ */
+export const WINDOW_SECONDS = 4;
+/**
+ * A seek's first DATA carries no more than this much audio. A DATA is read whole, so before the first sound the
+ * link must carry all of it (the server's DATA are up to 64 KiB: 130 ms at 4 Mbit/s); a quarter second still
+ * outlasts the round trip for the credit that opens the rest of the window.
+ */
+export const FIRST_DATA_SECONDS = 0.25;
+/**
+ * The window a seek opens at once. The rest grows as the renderer plays (each credit counts twice until the window
+ * is whole), so the server never sends a whole window in one burst: a burst queues on a slow link ahead of
+ * whatever is asked next, and the next seek would wait behind it.
+ */
+export const SEEK_WINDOW_SECONDS = 1;
+/**
+ * A decoded stream's (Opus, `original`) window: its coded bytes wait ahead of the decoder as well, and the server
+ * counts its window in coded bytes, so this many PCM bytes are many more seconds on the link.
+ */
+export const DECODED_WINDOW_SECONDS = 1.5;
 
-export function windowBytes(format: StreamFormat): number {
-  return Math.ceil(format.sampleRate * WINDOW_SECONDS) * format.bytesPerFrame;
+export function windowBytes(format: StreamFormat, seconds = WINDOW_SECONDS): number {
+  return Math.ceil(format.sampleRate * seconds) * format.bytesPerFrame;
 }
 
 export class PlaybackSession {
-  readonly window: number;
   /** The frame the renderer last said it was playing. */
   renderedFrame = 0;
   paused = false;
@@ -49,6 +68,8 @@ export class PlaybackSession {
   /** Frames before this one, of the epoch `trimEpoch`, were sent by the stream handed over from. */
   private trimBefore = 0;
   private trimEpoch = -1;
+  /** Window bytes not yet granted since the last seek: given as extra credit while the renderer plays. */
+  private growth = 0;
   /** Seeks, pauses and handovers run one after the other: a handover must not start from a frame a seek left. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -61,7 +82,6 @@ export class PlaybackSession {
     public transport = '',
     public choice: StreamChoice = { encoding: 'pcm' },
   ) {
-    this.window = windowBytes(stream.format);
     this.listen(stream);
   }
 
@@ -129,7 +149,9 @@ export class PlaybackSession {
       this.listen(stream);
       // What the renderer holds of the old stream still counts: its credit goes to the new one as it plays.
       const owed = [...this.uncredited.values()].reduce((a, b) => a + b, 0);
-      const room = Math.max(this.window - owed, 4096 * this.format.bytesPerFrame);
+      // A decoded stream's own window is set only by PLAY (credit for the old stream's frames is not its own): whole.
+      const room = this.decoded ? this.window : Math.max(this.window - owed, 4096 * this.format.bytesPerFrame);
+      this.growth = 0;
       await stream.play({ positionMs: Math.floor((from * 1000) / this.format.sampleRate), window: room });
       return true;
     });
@@ -137,6 +159,15 @@ export class PlaybackSession {
 
   get format(): StreamFormat {
     return this.stream.format;
+  }
+
+  private get decoded(): boolean {
+    return this.stream instanceof DecodingStream;
+  }
+
+  /** Bytes the server may send ahead of what the renderer has played. */
+  get window(): number {
+    return windowBytes(this.format, this.decoded ? DECODED_WINDOW_SECONDS : WINDOW_SECONDS);
   }
 
   get positionMs(): number {
@@ -147,7 +178,16 @@ export class PlaybackSession {
   seek(positionMs: number): Promise<SeekResult> {
     return this.serial(async () => {
       this.dataEnd = 0;
-      const reply = await this.stream.play({ positionMs, window: this.window });
+      // A raw PCM stream starts on a small window, so its first DATA is small, gets more as credit once the reply
+      // is in, and the rest while it plays; the server's low-water mark (half the PLAY's window) keeps its later DATA
+      // small too, so the next seek waits behind less. A decoded stream's credit never reaches the server (it
+      // credits coded bytes as it decodes): it gets the whole window at once.
+      const first = this.decoded ? this.window : Math.min(this.window, windowBytes(this.format, FIRST_DATA_SECONDS));
+      this.growth = 0;
+      const reply = await this.stream.play({ positionMs, window: first });
+      const opened = Math.max(first, Math.min(this.window, windowBytes(this.format, SEEK_WINDOW_SECONDS)));
+      if (opened > first) this.stream.credit(opened - first);
+      this.growth = this.window - opened;
       const epoch = reply.epoch + this.epochOffset;
       this.windowEpoch = epoch;
       this.epoch = epoch;
@@ -192,7 +232,9 @@ export class PlaybackSession {
     const credit = Math.min(bytes, owed);
     if (credit <= 0) return;
     this.uncredited.set(epoch, owed - credit);
-    this.stream.credit(credit);
+    const extra = Math.min(credit, this.growth);
+    this.growth -= extra;
+    this.stream.credit(credit + extra);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,9 @@ import type { ClientStream } from '../atp-client/client-stream.js';
 import { DecodingStream, type PcmStream } from '../atp-client/decoding-stream.js';
 import type { LinkEstimate, StreamChoice } from './link-estimate.js';
 
+/** The most credit a server may wait for before it sends (the reference server's low-water mark at its highest). */
+const LOW_WATER_MAX = 65536;
+
 export interface OpenedStream {
   stream: PcmStream;
   /** What the server agreed to send (it may answer `pcm` to a track it cannot send as `original`). */
@@ -73,12 +76,15 @@ function meterLink(raw: ClientStream, link: LinkEstimate, onSample: () => void):
     return play(req);
   };
   raw.credit = (bytes: number) => {
+    // Credit beyond what is outstanding widens the window (a seek opens it in two steps).
+    window += Math.max(0, bytes - outstanding);
     outstanding = Math.max(0, outstanding - bytes);
     credit(bytes);
   };
   raw.on('data', (chunk) => {
     const bytes = chunk.pcm.length;
-    const open = afterLast + bytes <= window;
+    // Room for this DATA is not enough: a server may wait for its low-water mark (PROTOCOL.md 8.3) before sending.
+    const open = afterLast + Math.max(bytes, LOW_WATER_MAX) <= window;
     outstanding += bytes;
     afterLast = outstanding;
     const before = link.estimateKbps;

@@ -12,6 +12,7 @@ import { before, describe, it } from 'node:test';
 import type { DesktopEvent } from '../../../src-shared/ipc/contract.js';
 import { DesktopController } from '../../../src-main/desktop/controller.js';
 import { chooseEncoding, LinkEstimate } from '../../../src-main/desktop/link-estimate.js';
+import { WINDOW_SECONDS } from '../../../src-main/desktop/playback-session.js';
 import { transportLabel } from '../../../src-main/desktop/stream-link.js';
 import { dispatchRequest } from '../../../src-main/desktop/request-dispatch.js';
 import { Settings } from '../../../src-main/desktop/settings.js';
@@ -66,9 +67,7 @@ describe('playback over shaped links (real server in a tbf-shaped namespace, del
     };
   }
 
-  let seekMs: number | null = null;
-
-  it('4 Mbit/s, 80 ms RTT: no underrun after the first 10 s, the encoding the rules choose, a seek that lands', async () => {
+  it('4 Mbit/s, 80 ms RTT: no underrun after the first 10 s, the encoding the rules choose, seeks that land and sound soon', async () => {
     const s = await onLink(4000, 80);
     try {
       await wait(18_000);
@@ -82,22 +81,24 @@ describe('playback over shaped links (real server in a tbf-shaped namespace, del
       const expected = transportLabel(chooseEncoding('auto', CD_KBPS, estimate), null, s.started.format);
       assert.equal(s.transport(), expected, `${estimate?.toFixed(0)} kbit/s measured`);
 
-      const t0 = performance.now();
-      const r = await s.c.handlers.seek({ streamId: s.started.streamId, positionMs: 30_000 });
-      s.renderer.follow(r.streamId, r.epoch, r.startFrame);
-      while (s.renderer.firstSoundAt === null && performance.now() - t0 < 3000) await wait(5);
-      seekMs = (s.renderer.firstSoundAt ?? Infinity) - t0;
-      assert.ok(seekMs < 3000, `the seek sounded within 3 s (${seekMs.toFixed(0)} ms)`);
-      assert.ok(Math.abs(r.positionMs - 30_000) < 50);
+      // Seek to sound is about 200 ms here (the goal is 300 ms; bench --only links measures it). The bound is
+      // generous, for a busy machine, yet a seek that waits behind a 64 KiB first DATA and the old position's
+      // data (about 600 ms) fails it.
+      const seeks: number[] = [];
+      for (const positionMs of [30_000, 24_000, 33_000]) {
+        const t0 = performance.now();
+        const r = await s.c.handlers.seek({ streamId: s.renderer.streamId, positionMs });
+        s.renderer.follow(r.streamId, r.epoch, r.startFrame);
+        while (s.renderer.firstSoundAt === null && performance.now() - t0 < 3000) await wait(2);
+        seeks.push((s.renderer.firstSoundAt ?? Infinity) - t0);
+        assert.ok(Math.abs(r.positionMs - positionMs) < 50);
+        await wait(1000);
+      }
+      const median = [...seeks].sort((a, b) => a - b)[1]!;
+      assert.ok(median < 450, `seek to sound ${seeks.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     } finally {
       await s.close();
     }
-  });
-
-  it('4 Mbit/s, 80 ms RTT: a seek sounds within 300 ms', {
-    todo: 'not met yet: about 600 ms here, since what was sent for the old position (up to the 1.5 s window) crosses the link first',
-  }, () => {
-    assert.ok(seekMs !== null && seekMs < 300, `seek to sound took ${seekMs?.toFixed(0)} ms`);
   });
 
   it('1 Mbit/s, 150 ms RTT: steps down to Opus (CD PCM needs 1.4 Mbit/s) and plays on', async () => {
@@ -120,7 +121,7 @@ describe('playback over shaped links (real server in a tbf-shaped namespace, del
       const atOutage = s.renderer.frame;
       await wait(10_000);
       const stoppedAt = s.renderer.frame;
-      assert.ok(stoppedAt - atOutage <= 1.6 * 44100, 'no more than the window plays through the outage');
+      assert.ok(stoppedAt - atOutage <= (WINDOW_SECONDS + 0.1) * 44100, 'no more than the window plays through the outage');
       const deadline = performance.now() + 8000;
       while (s.renderer.frame < stoppedAt + 44100 && performance.now() < deadline) {
         const replaced = s.events.find((e): e is Extract<DesktopEvent, { type: 'stream-replaced' }> => e.type === 'stream-replaced');

@@ -52,7 +52,8 @@ export function QueuePanel() {
     if (gone.length === 0) return;
     edit(() => p.removeEntries(gone));
     const left = player.getState().queue.length;
-    const at = Math.max(0, Math.min(gone[0]! - gone.filter((g) => g < gone[0]!).length, left - 1));
+    // The focus goes to the entry that took the first removed one's place.
+    const at = Math.max(0, Math.min(Math.min(...gone), left - 1));
     setSel({ selected: [], anchor: at, focus: at });
     focusRow(at);
     say(tn('queueRemoved', gone.length));
@@ -78,10 +79,16 @@ export function QueuePanel() {
     }
   }
 
-  /** Where a drop over the event's row lands: before it in its upper half, after it in its lower half. */
+  /**
+   * Where a drop lands: over a row, before it in its upper half and after it in its lower half; above the rows
+   * (the panel's header) the top, below them the end.
+   */
   function dropBefore(e: DragEvent): number {
     const row = (e.target as Element).closest<HTMLElement>('[data-row]');
-    if (!row) return queue.length;
+    if (!row) {
+      const first = grid.current?.querySelector('[data-row]');
+      return first && e.clientY < first.getBoundingClientRect().top ? 0 : queue.length;
+    }
     const r = row.getBoundingClientRect();
     const i = Number(row.dataset.row);
     return e.clientY < r.top + r.height / 2 ? i : i + 1;

@@ -1,0 +1,70 @@
+/**
+ * Recently played in the real app against a real atp-server (300 tracks): what the account played on another
+ * device shows, whole rows, last played first (LIST by `played`, PROTOCOL.md §7.1), and a new play moves its track
+ * to the top when the view is opened again.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright';
+import { AtpClient } from '../../src-main/atp-client/client.js';
+import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
+import { TEST_PASSWORD, TEST_USER, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import type { DesktopApp } from './desktop-app.js';
+import { checkView, openUiSession } from './ui-session.js';
+
+const shownIds = (page: Page) => page.getByTestId('recent-view-tracks').locator('[data-track-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-track-id')));
+
+describe('recently played (Chromium, the real app, plays from a second device)', () => {
+  let server: RunningServer;
+  let app: DesktopApp;
+  let page: Page;
+  let other: AtpClient;
+
+  before(async () => {
+    ({ server, app, page } = await openUiSession());
+    other = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+    await other.login({ user: TEST_USER, password: TEST_PASSWORD, client: 'second device' });
+  });
+
+  after(async () => {
+    other?.close();
+    await app?.close();
+    await server?.stop();
+  });
+
+  /**
+   * Plays a track to its end on the second device and waits until the server has recorded it. (A short track played
+   * again from the start within a minute continues its last play, §14.3: its last play time moves all the same.)
+   */
+  const play = async (id: string) => {
+    await fetchTrack(other, id, { write: () => {} });
+    const deadline = Date.now() + 15_000;
+    while ((await other.history({ view: 'recent', limit: 1 })).items[0]?.track !== id) {
+      assert.ok(Date.now() < deadline, `the play of ${id} was not recorded`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  const openRecent = async (rows: number) => {
+    await page.getByTestId('view-tracks').click();
+    await page.getByTestId('view-recent').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="recent-view-tracks"] [data-track-id]').length === n, rows);
+  };
+
+  it('lists the played tracks, last played first, and a new play moves its track to the top', async () => {
+    const tracks = (await other.list({ sort: 'path', limit: 3 })).tracks;
+    const [a, b, c] = tracks.map((t) => t.id) as [string, string, string];
+    await play(a);
+    await play(b);
+    await play(c);
+    await openRecent(3);
+    assert.deepEqual(await shownIds(page), [c, b, a]);
+    const firstRow = page.getByTestId('recent-view-tracks').locator('[data-track-id]').first();
+    assert.match((await firstRow.getAttribute('aria-label')) ?? '', new RegExp(tracks[2]!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'a whole row: title and artist');
+    await checkView(page, 'recently played');
+
+    await play(a);
+    await openRecent(3);
+    assert.deepEqual(await shownIds(page), [a, c, b]);
+  });
+});

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import { t, tn } from '../i18n.js';
 import { moveBlockOrder, positionsAfter, stepOrder } from '../stores/queue-order.js';
@@ -8,6 +9,9 @@ import { ContextMenu, type MenuItem } from './ContextMenu.js';
 import { RemoveIcon } from './Icons.js';
 import { useSelection } from './use-selection.js';
 import { AddToPlaylistButton } from '../views/UserDataParts.js';
+
+/** Rows are this tall (styles.css, .q-row), so a queue of 100,000 entries renders only the rows in view. */
+const ROW_HEIGHT = 32;
 
 /**
  * The play queue: what plays now and next. A grid of one tab stop (roving tabindex) with multi-select; the
@@ -19,7 +23,35 @@ export function QueuePanel() {
   const queue = useStore(player, (s) => s.queue);
   const index = useStore(player, (s) => s.index);
   const grid = useRef<HTMLDivElement>(null);
-  const { sel, setSel, chosen, rowProps, onKey: selectionKey, menu, setMenu, focusRow } = useSelection(queue.length, grid);
+  const reveal = useRef<(i: number) => void>(() => {});
+  const { sel, setSel, chosen, rowProps, onKey: selectionKey, menu, setMenu, focusRow } = useSelection(queue.length, grid, undefined, (i) => reveal.current(i));
+  // Keyed by the track and which of its copies this is, so a moved row keeps its element (and the focus).
+  const keys = useMemo(() => {
+    const copies = new Map<string, number>();
+    return queue.map((track) => {
+      const copy = (copies.get(track.id) ?? 0) + 1;
+      copies.set(track.id, copy);
+      return `${track.id}#${copy}`;
+    });
+  }, [queue]);
+  const virtualizer = useVirtualizer({
+    count: queue.length,
+    getScrollElement: () => grid.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => keys[i] ?? i,
+    // The focused row stays rendered when scrolled away: it is the grid's tab stop.
+    rangeExtractor: (range) => {
+      const rows = defaultRangeExtractor(range);
+      return sel.focus < queue.length && !rows.includes(sel.focus) ? [...rows, sel.focus].sort((a, b) => a - b) : rows;
+    },
+  });
+  reveal.current = (i) => virtualizer.scrollToIndex(i, { align: 'auto' });
+  // Opened on a long queue, the panel shows the entry playing (once, as it opens: not at every track change).
+  useEffect(() => {
+    const at = player.getState().index;
+    if (at > 0) virtualizer.scrollToIndex(at, { align: 'center' });
+  }, [player, virtualizer]);
   const [said, say] = useState('');
   const [drop, setDrop] = useState<number | null>(null);
   const dragging = useRef<number[] | null>(null);
@@ -94,7 +126,6 @@ export function QueuePanel() {
     return e.clientY < r.top + r.height / 2 ? i : i + 1;
   }
 
-  const copies = new Map<string, number>();
   const playingSelected = chosen.length > 0 && chosen.every((i) => i === index);
   const items: MenuItem[] = [
     { label: t('playNow'), testId: 'menu-play-now', run: () => void p.playEntries(chosen) },
@@ -149,46 +180,48 @@ export function QueuePanel() {
           data-testid="queue-list"
           onKeyDown={onKey}
         >
-          {queue.map((track, i) => {
-            // Keyed by the track and which of its copies this is, so a moved row keeps its element (and the focus).
-            const copy = (copies.get(track.id) ?? 0) + 1;
-            copies.set(track.id, copy);
-            const label = [track.title, track.artist].filter(Boolean).join(' — ');
-            const row = rowProps(i);
-            const classes = [i === index ? 'current' : i < index ? 'played' : '', row['aria-selected'] ? 'selected' : '',
-              drop === i ? 'drop-before' : '', drop === i + 1 && i === queue.length - 1 ? 'drop-after' : ''].filter(Boolean).join(' ');
-            return (
-              <div
-                key={`${track.id}#${copy}`}
-                role="row"
-                className={`q-row ${classes}`}
-                aria-rowindex={i + 1}
-                aria-current={i === index ? 'true' : undefined}
-                aria-label={label}
-                data-track-id={track.id}
-                draggable
-                {...row}
-                onDoubleClick={() => void p.playAt(i)}
-                onDragStart={(e) => {
-                  const moving = sel.selected.includes(i) ? sel.selected : [i];
-                  if (!sel.selected.includes(i)) setSel({ selected: [i], anchor: i, focus: i });
-                  dragging.current = moving;
-                  e.dataTransfer.effectAllowed = 'move';
-                  e.dataTransfer.setData('text/plain', moving.map((m) => queue[m]!.title).join('\n'));
-                }}
-                onDragEnd={() => {
-                  dragging.current = null;
-                  setDrop(null);
-                }}
-              >
-                <span role="gridcell" className="q-title" title={label}>{track.title}</span>
-                <span role="gridcell" className="q-time">{formatDuration(track.durationMs)}</span>
-                <span role="gridcell" className="q-actions" onClick={(e) => e.stopPropagation()} onDoubleClick={(e) => e.stopPropagation()}>
-                  <button type="button" className="icon" tabIndex={-1} aria-label={t('remove')} title={t('remove')} disabled={i === index} onClick={() => remove([i])}><RemoveIcon /></button>
-                </span>
-              </div>
-            );
-          })}
+          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const i = item.index;
+              const track = queue[i]!;
+              const label = [track.title, track.artist].filter(Boolean).join(' — ');
+              const row = rowProps(i);
+              const classes = [i === index ? 'current' : i < index ? 'played' : '', row['aria-selected'] ? 'selected' : '',
+                drop === i ? 'drop-before' : '', drop === i + 1 && i === queue.length - 1 ? 'drop-after' : ''].filter(Boolean).join(' ');
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  className={`q-row ${classes}`}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  aria-rowindex={i + 1}
+                  aria-current={i === index ? 'true' : undefined}
+                  aria-label={label}
+                  data-track-id={track.id}
+                  draggable
+                  {...row}
+                  onDoubleClick={() => void p.playAt(i)}
+                  onDragStart={(e) => {
+                    const moving = sel.selected.includes(i) ? sel.selected : [i];
+                    if (!sel.selected.includes(i)) setSel({ selected: [i], anchor: i, focus: i });
+                    dragging.current = moving;
+                    e.dataTransfer.effectAllowed = 'move';
+                    e.dataTransfer.setData('text/plain', moving.map((m) => queue[m]!.title).join('\n'));
+                  }}
+                  onDragEnd={() => {
+                    dragging.current = null;
+                    setDrop(null);
+                  }}
+                >
+                  <span role="gridcell" className="q-title" title={label}>{track.title}</span>
+                  <span role="gridcell" className="q-time">{formatDuration(track.durationMs)}</span>
+                  <span role="gridcell" className="q-actions" onClick={(e) => e.stopPropagation()} onDoubleClick={(e) => e.stopPropagation()}>
+                    <button type="button" className="icon" tabIndex={-1} aria-label={t('remove')} title={t('remove')} disabled={i === index} onClick={() => remove([i])}><RemoveIcon /></button>
+                  </span>
+                </div>
+              );
+            })}
+          </div>
         </div>
       )}
       {menu && <ContextMenu at={menu} label={t('queueActions', { n: chosen.length })} items={items} testId="queue-menu" onClose={() => setMenu(null)} />}

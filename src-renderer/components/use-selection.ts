@@ -8,12 +8,16 @@ import { clickSelect, contextSelect, EMPTY_SELECTION, keySelect, within, type Se
 
 const modifiers = (e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }) => ({ toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
 
-/** `list` names what the rows are; when it changes (another search, another page) the selection is dropped. */
-export function useSelection(count: number, container: RefObject<HTMLElement | null>, list?: string) {
+/**
+ * `list` names what the rows are; when it changes (another search, another page) the selection is dropped.
+ * `reveal` brings a row of a virtualised list on screen, so it can take the focus once it is rendered.
+ */
+export function useSelection(count: number, container: RefObject<HTMLElement | null>, list?: string, reveal?: (i: number) => void) {
   const [raw, setSel] = useState<Selection>(EMPTY_SELECTION);
   useEffect(() => setSel((s) => (s.selected.length > 0 ? { ...s, selected: [] } : s)), [list]);
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const sel = within(raw, count);
+  const selected = new Set(sel.selected);
   const rowAt = (i: number) => container.current?.querySelector<HTMLElement>(`[data-row="${i}"]`) ?? null;
   // The row is focused as soon as the change is on screen, before the next key is handled: a row re-rendered
   // elsewhere would otherwise leave the focus on the page, and a quick second key would be lost.
@@ -29,6 +33,7 @@ export function useSelection(count: number, container: RefObject<HTMLElement | n
   useLayoutEffect(focusPending);
   const focusRow = (i: number) => {
     pending.current = i;
+    reveal?.(i);
     requestAnimationFrame(focusPending);
   };
   /** What an action applies to: the selection, or the focused row when nothing is selected. */
@@ -37,7 +42,7 @@ export function useSelection(count: number, container: RefObject<HTMLElement | n
   const rowProps = (i: number) => ({
     'data-row': i,
     tabIndex: i === sel.focus ? 0 : -1,
-    'aria-selected': sel.selected.includes(i),
+    'aria-selected': selected.has(i),
     onFocus: () => setSel((s) => (s.focus === i ? s : { ...s, focus: i })),
     onClick: (e: MouseEvent) => setSel(clickSelect(sel, i, modifiers(e))),
     onContextMenu: (e: MouseEvent<HTMLElement>) => {

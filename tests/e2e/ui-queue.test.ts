@@ -188,4 +188,24 @@ describe('the queue: multi-select, context menu, drag and keyboard reordering (C
     }
     assert.deepEqual(saved, ids, 'the saved session holds the edited queue');
   });
+
+  it('renders only the rows in view of a queue of 300, and the keyboard still reaches and moves the last', async () => {
+    await page.getByTestId('view-tracks').click();
+    await page.locator('.track-row[data-track-id]').first().locator('button.link').click();
+    await page.waitForFunction(() => (window as any).atpApp.player.getState().queue.length === 300);
+    await page.getByTestId('queue-list').filter({ has: page.locator('[aria-current="true"]') }).waitFor();
+    const ids = (await store(page)).ids;
+    assert.equal(await page.getByTestId('queue-list').getAttribute('aria-rowcount'), '300');
+    const rendered = await rows(page).count();
+    assert.ok(rendered < 80, `${rendered} of 300 rows in the page`);
+    await rows(page).nth(1).click();
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-row') === '299');
+    await page.keyboard.press('Alt+ArrowUp');
+    const s = await store(page);
+    assert.deepEqual(s.ids, movedBefore(ids, [299], 298));
+    assert.equal(s.current, ids[0], 'the track playing is still the current one');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-row') === '298');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-track-id')), ids[299], 'the focus moved with the entry');
+  });
 });

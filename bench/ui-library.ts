@@ -199,7 +199,8 @@ export async function benchUiLibrary(opts: UiLibraryBenchOptions = {}): Promise<
     }
     const o = stats(opens);
     log(`  album card click → its tracks shown, over ${opens.length} albums: median ${ms(o.median)}, max ${ms(o.max)}; first 20: median ${ms(stats(opens.slice(0, 20)).median)}, max ${ms(stats(opens.slice(0, 20)).max)}`);
-    log(`  memory after opening ${opens.length} albums: ${showMemory(await memory(page, pid, false))}`);
+    const held = await page.evaluate(() => ((window as any).atpApp.browse.albums.getState().rows as unknown[]).filter(Boolean).length);
+    log(`  memory after opening ${opens.length} albums (the grid holds ${held} albums of the pages it loaded): ${showMemory(await memory(page, pid, false))}`);
     log(`  the same after a garbage collection: ${showMemory(await memory(page, pid, true))}`);
 
     await showCard(page, 0);

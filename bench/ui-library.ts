@@ -1,5 +1,5 @@
 /**
- * The renderer on a large library: the generated library of bench/library.ts (N tracks, 100 to an album, made once
+ * The renderer on a large library: the generated library of bench/library.ts (N tracks, 100 to a folder, made once
  * in the temp directory), served by the built atp-server, browsed in the real app in Debian's Chromium (the built
  * main, preload and renderer under the Electron stand-in, the real controller in this process, as the UI tests run
  * it). Prints login → first rows visible, album card click → its tracks shown, frames per second while scrolling the
@@ -18,7 +18,7 @@ import { makeLibrary } from './library.js';
 
 export interface UiLibraryBenchOptions {
   tracks?: number;
-  /** Albums opened from the grid; the first `timedAlbums` of them are the open → tracks figure's sample. */
+  /** Albums opened from the grid, spread over it: the sample of album click → tracks, and what the memory is read after. */
   albums?: number;
   viewport?: { width: number; height: number };
   log?: (line: string) => void;
@@ -185,7 +185,7 @@ export async function benchUiLibrary(opts: UiLibraryBenchOptions = {}): Promise<
     t0 = performance.now();
     await page.getByTestId('view-albums').click();
     await page.locator('.album-card[data-album-id]').first().waitFor();
-    log(`  Albums click → first covers of the grid (from the bench, round trips included): ${ms(performance.now() - t0)}`);
+    log(`  Albums click → first cards of the grid (timed from the bench, round trips included): ${ms(performance.now() - t0)}`);
 
     // Albums spread over the grid, so the grid pages them in from the server as a browsing user would.
     const total = Number((await page.getByTestId('album-count').textContent())?.replace(/\D/g, ''));

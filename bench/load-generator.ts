@@ -9,8 +9,10 @@ import type { ListenerResult } from './stream-stats.js';
 export const CD_BYTES_PER_SECOND = 44100 * 4;
 /** A listener holds up to this much audio: the ATP window, and the amount an HTTP reader buffers before pausing. */
 export const BUFFER_SECONDS = 2;
-/** Credit goes back every 100 ms of audio, as docs/PROTOCOL.md (8.3) suggests, not once per DATA. */
+/** Listeners play in steps of 100 ms of audio. */
 const TICK_MS = 100;
+/** The server's low-water mark of credit (docs/PROTOCOL.md 8.3): 64 KiB or half the window, whichever is less. */
+const LOW_WATER_BYTES = 65536;
 
 export type GeneratorTarget =
   | { kind: 'atp'; port: number; encoding: string; tracks: { id: string; bytesPerSecond: number }[] }
@@ -75,13 +77,22 @@ async function atpListener(target: Extract<GeneratorTarget, { kind: 'atp' }>, in
     // A coded stream never splits a unit: the window must hold the largest, or the stream can stall (PROTOCOL.md 8.10).
     const maxUnit = (reply.codec as { maxUnitBytes?: number } | undefined)?.maxUnitBytes ?? 0;
     playSentAt = performance.now();
-    await wire.play(did, 0, Math.max(window, 2 * maxUnit));
+    const playWindow = Math.max(window, 2 * maxUnit);
+    await wire.play(did, 0, playWindow);
     let last = performance.now();
     const open = wire;
     const playing = buffer;
+    // Credit goes back once the low-water mark's worth has been played, as docs/PROTOCOL.md (8.3) says a client
+    // should: the server would send nothing for less, and each CREDIT costs both sides a read and a wake-up.
+    const mark = Math.max(1, Math.min(LOW_WATER_BYTES, Math.floor(playWindow / 2)));
+    let owed = 0;
     const remove = clock.add((now) => {
-      open.credit(did, playing.play(now - last));
+      owed += playing.play(now - last);
       last = now;
+      if (owed >= mark || (owed > 0 && playing.buffered === 0)) {
+        open.credit(did, owed);
+        owed = 0;
+      }
     });
     await stop;
     remove();

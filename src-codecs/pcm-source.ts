@@ -23,6 +23,11 @@ export interface PcmSource {
    * written; 0 means the end of the track.
    */
   read(out: Uint8Array, offset: number, maxFrames: number): Promise<number>;
+  /**
+   * Present where the file's bytes are s16le already (a 16-bit PCM WAV): the next up to `maxFrames` frames as views
+   * of bytes the process holds anyway (shared file blocks), so a stream sends them without copying. Empty at the end.
+   */
+  readonly views?: (maxFrames: number) => Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
 

@@ -152,11 +152,27 @@ export async function openWavFrames(path: string): Promise<WavFrames> {
 class WavSource implements PcmSource {
   private readonly passthrough: boolean;
   private readonly convert: (src: Buffer, i: number) => number;
+  readonly views?: (maxFrames: number) => Promise<Uint8Array[]>;
 
   constructor(private readonly frames: WavFrames) {
     const { layout } = frames;
     this.passthrough = layout.encoding === 'int' && layout.bitsPerSample === 16;
     this.convert = converter(layout);
+    if (this.passthrough) this.views = (maxFrames) => this.blockViews(maxFrames);
+  }
+
+  /** Frames run over at most a block boundary or two: the views of each block they lie in. */
+  private async blockViews(maxFrames: number): Promise<Uint8Array[]> {
+    const views: Uint8Array[] = [];
+    const { blockAlign } = this.frames.layout;
+    let left = maxFrames;
+    while (left > 0) {
+      const got = await this.frames.take(left);
+      if (!got) break;
+      views.push(got.block.subarray(got.from, got.from + got.frames * blockAlign));
+      left -= got.frames;
+    }
+    return views;
   }
 
   get format(): SourceFormat {

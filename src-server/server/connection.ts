@@ -47,6 +47,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 export class Connection implements StreamSink {
   uid = 0;
   user: string | null = null;
+  /** The user had an account when it logged in: its streams record play time. */
+  metered = false;
   /** The account had a monthly quota when it logged in, so each PLAY checks what is left of it. */
   hasQuota = false;
   readonly streams = new Map<number, PlayerStream>();
@@ -145,6 +147,14 @@ export class Connection implements StreamSink {
     if (this.socket.destroyed) return true;
     this.socket.write(bytes);
     return this.socket.writableLength === 0;
+  }
+
+  writeChunks(chunks: readonly Uint8Array[]): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    socket.cork();
+    for (const chunk of chunks) socket.write(chunk);
+    socket.uncork();
   }
 
   send(f: Frame): void {

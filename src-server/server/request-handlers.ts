@@ -112,8 +112,11 @@ export class RequestHandlers {
     conn.uid = uid;
     conn.user = user;
     const { limits } = this.ctx;
-    const quota = (await this.ctx.userData?.quota(user)) ?? null;
-    // PLAY asks the database again only for an account that had a quota at LOGIN (PROTOCOL.md §14.4).
+    const account = (await this.ctx.userData?.accountAtLogin(user)) ?? null;
+    const quota = account?.quota ?? null;
+    // Play time is recorded only for an account, and PLAY asks the database again only for an account that had a
+    // quota at LOGIN (PROTOCOL.md §14.4): other sessions' streams never touch the database.
+    conn.metered = account !== null;
     conn.hasQuota = quota !== null;
     this.ctx.log.info('login', { uid, user, remote: conn.remote, client: req.client ?? null });
     conn.send(
@@ -168,7 +171,7 @@ export class RequestHandlers {
     const before = new Set(conn.streams.keys());
     await this.setup(conn, f);
     const store = this.ctx.userData;
-    if (!store) return;
+    if (!store || !conn.metered) return;
     // Nothing can reach the stream before this: CREDIT and PLAY are read in a later turn of the event loop.
     for (const [did, stream] of conn.streams) {
       if (!before.has(did)) {

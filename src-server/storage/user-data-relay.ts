@@ -8,7 +8,7 @@ import type { MessageEndpoint } from '../server/library-relay.js';
 import type { UserData } from './user-data.js';
 
 type Method = keyof UserData;
-const METHODS: readonly Method[] = ['favourites', 'playlists', 'history', 'usage', 'playedTracks', 'quota', 'recordPlay'];
+const METHODS: readonly Method[] = ['favourites', 'playlists', 'history', 'usage', 'playedTracks', 'quota', 'accountAtLogin', 'recordPlay'];
 
 interface UserDataCall {
   kind: 'userdata-call';
@@ -62,6 +62,7 @@ export class UserDataClient implements UserData {
   usage = (...args: Parameters<UserData['usage']>) => this.call('usage', args) as ReturnType<UserData['usage']>;
   playedTracks = (...args: Parameters<UserData['playedTracks']>) => this.call('playedTracks', args) as ReturnType<UserData['playedTracks']>;
   quota = (...args: Parameters<UserData['quota']>) => this.call('quota', args) as ReturnType<UserData['quota']>;
+  accountAtLogin = (...args: Parameters<UserData['accountAtLogin']>) => this.call('accountAtLogin', args) as ReturnType<UserData['accountAtLogin']>;
   recordPlay = (...args: Parameters<UserData['recordPlay']>) => this.call('recordPlay', args) as ReturnType<UserData['recordPlay']>;
 
   private call(method: Method, args: unknown[]): Promise<unknown> {

@@ -30,6 +30,8 @@ export interface UserData {
   playedTracks(user: string): Promise<TrackPlays[]>;
   /** The user's quota, null when it has none or no account. */
   quota(user: string): Promise<Quota | null>;
+  /** What LOGIN needs: null when the user has no account (nothing is recorded for it), else its quota or null. */
+  accountAtLogin(user: string): Promise<{ quota: Quota | null } | null>;
   recordPlay(user: string, write: PlayWrite): Promise<void>;
 }
 
@@ -80,6 +82,13 @@ export class UserDataStore implements UserData {
     return this.db.transaction(async (tx) => {
       const account = await findAccount(tx, user);
       return account ? quotaOf(tx, account, this.clock()) : null;
+    });
+  }
+
+  accountAtLogin(user: string): Promise<{ quota: Quota | null } | null> {
+    return this.db.transaction(async (tx) => {
+      const account = await findAccount(tx, user);
+      return account ? { quota: await quotaOf(tx, account, this.clock()) } : null;
     });
   }
 

@@ -81,7 +81,7 @@ function openAlbum(page: Page, index: number): Promise<number> {
   }, index);
 }
 
-interface Frames { fps: number; longestMs: number; over20: number; frames: number; distancePx: number }
+interface Frames { fps: number; longestMs: number; over20: number; frames: number; distancePx: number; worstLoaf: { duration: number; scripts: number; render: number } | null }
 
 /** Scrolls the grid by `pxPerSecond` for `seconds` (0: stays still), counting animation frames. */
 function scrollGrid(page: Page, pxPerSecond: number, seconds: number): Promise<Frames> {
@@ -94,6 +94,17 @@ function scrollGrid(page: Page, pxPerSecond: number, seconds: number): Promise<F
     let frames = 0;
     let longest = 0;
     let over20 = 0;
+    // Chromium's long-animation-frame entries (frames over 50 ms) say what a long frame spent its time on: scripts
+    // (those of 5 ms or more) and rendering (style, layout, paint); a long frame with little of either is many short
+    // tasks, or time the renderer did not get the CPU.
+    const loafs: { duration: number; scripts: number; render: number }[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { renderStart: number; scripts: { duration: number }[] })[]) {
+        const render = e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0;
+        loafs.push({ duration: e.duration, scripts: e.scripts.reduce((n, x) => n + x.duration, 0), render });
+      }
+    });
+    observer.observe({ type: 'long-animation-frame' });
     while (last - start < seconds * 1000) {
       scroller.scrollTop = ((last - start) / 1000) * speed;
       const ts = await new Promise<number>((r) => requestAnimationFrame(r));
@@ -102,7 +113,10 @@ function scrollGrid(page: Page, pxPerSecond: number, seconds: number): Promise<F
       if (ts - last > 20) over20++;
       last = ts;
     }
-    return { fps: frames / ((last - start) / 1000), longestMs: longest, over20, frames, distancePx: scroller.scrollTop };
+    await new Promise((r) => setTimeout(r, 100)); // the observer's last entries
+    observer.disconnect();
+    const worst = loafs.sort((x, y) => y.duration - x.duration)[0];
+    return { fps: frames / ((last - start) / 1000), longestMs: longest, over20, frames, distancePx: scroller.scrollTop, worstLoaf: worst ?? null };
   }, { speed: pxPerSecond, seconds });
 }
 
@@ -209,7 +223,7 @@ export async function benchUiLibrary(opts: UiLibraryBenchOptions = {}): Promise<
     log(`  grid at rest: ${still.fps.toFixed(1)} frames/s (the page's frame rate), longest frame ${ms(still.longestMs)}`);
     for (const speed of [2000, 8000]) {
       const f = await scrollGrid(page, speed, 4);
-      log(`  grid scrolled at ${speed} px/s for 4 s (${(f.distancePx / CARD_ROW_PX).toFixed(0)} rows): ${f.fps.toFixed(1)} frames/s, longest frame ${ms(f.longestMs)}, ${f.over20} of ${f.frames} frames over 20 ms`);
+      log(`  grid scrolled at ${speed} px/s for 4 s (${(f.distancePx / CARD_ROW_PX).toFixed(0)} rows): ${f.fps.toFixed(1)} frames/s, longest frame ${ms(f.longestMs)}, ${f.over20} of ${f.frames} frames over 20 ms${f.worstLoaf ? `; Chromium's longest animation frame ${ms(f.worstLoaf.duration)}: scripts of 5 ms or more ${ms(f.worstLoaf.scripts)}, rendering ${ms(f.worstLoaf.render)}` : ''}`);
       await sleep(500);
     }
   } finally {

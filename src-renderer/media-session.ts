@@ -19,22 +19,28 @@ export function bindMediaSession(player: ReturnType<typeof createPlayerStore>): 
   session.setActionHandler('seekbackward', (d) => void p().seekBy(-(d.seekOffset ?? 10) * 1000));
   session.setActionHandler('seekforward', (d) => void p().seekBy((d.seekOffset ?? 10) * 1000));
   let lastTrack: string | null = null;
-  let lastSecond = -1;
+  let lastState: MediaSessionPlaybackState | null = null;
+  // The overlay moves its seek bar on its own from the last position stated while playing, so the position is
+  // stated again only when that guess goes wrong (a seek, a pause, a stall, a new track), not as it moves.
+  let stated: { at: number; positionMs: number; playing: boolean; durationMs: number } | null = null;
   player.subscribe((s) => {
     const track = s.queue[s.index];
     if (track && track.id !== lastTrack) {
       lastTrack = track.id;
       session.metadata = new MediaMetadata({ title: track.title, artist: track.artist ?? '', album: track.album ?? '' });
     }
-    session.playbackState = s.status === 'playing' ? 'playing' : s.status === 'paused' ? 'paused' : 'none';
-    const second = Math.floor(s.positionMs / 1000);
-    if (second !== lastSecond && s.durationMs > 0) {
-      lastSecond = second;
-      try {
-        session.setPositionState({ duration: s.durationMs / 1000, position: Math.min(s.positionMs, s.durationMs) / 1000, playbackRate: 1 });
-      } catch {
-        // The position can pass the duration for a moment at a track change; the next update fixes it.
-      }
+    const state: MediaSessionPlaybackState = s.status === 'playing' ? 'playing' : s.status === 'paused' ? 'paused' : 'none';
+    if (state !== lastState) session.playbackState = lastState = state;
+    if (s.durationMs <= 0) return;
+    const now = performance.now();
+    const playing = s.status === 'playing' && !s.buffering;
+    const guess = stated ? stated.positionMs + (stated.playing ? now - stated.at : 0) : 0;
+    if (stated && stated.playing === playing && stated.durationMs === s.durationMs && Math.abs(guess - s.positionMs) < 1000) return;
+    stated = { at: now, positionMs: s.positionMs, playing, durationMs: s.durationMs };
+    try {
+      session.setPositionState({ duration: s.durationMs / 1000, position: Math.min(s.positionMs, s.durationMs) / 1000, playbackRate: 1 });
+    } catch {
+      // The position can pass the duration for a moment at a track change; the next update fixes it.
     }
   });
 }

@@ -19,6 +19,7 @@ import {
   type StreamFormat,
 } from '../../src-shared/protocol/index.js';
 import type { AtpClient, SetupOptions } from './client.js';
+import { CreditBatch, creditStep } from './credit-batch.js';
 import type { ClientStream, ClientStreamEvents } from './client-stream.js';
 
 /** What a player or a downloader needs of a stream, PCM or decoded here. */
@@ -73,6 +74,8 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
   /** Counts seeks: a DATA decoded while one was asked for belongs to a dropped epoch. */
   private seeks = 0;
   private closed = false;
+  /** Coded bytes decoded, credited to the server in steps (credit-batch.ts). */
+  private readonly credits: CreditBatch;
 
   constructor(
     private readonly raw: ClientStream,
@@ -85,6 +88,7 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
     this.track = raw.track;
     this.format = raw.format;
     this.pcmWindow = window;
+    this.credits = new CreditBatch((bytes) => this.raw.credit(bytes), creditStep(window));
     raw.on('data', (chunk) => {
       this.queue.push({ epoch: chunk.epoch, chunk });
       void this.pump();
@@ -116,6 +120,7 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
       this.pcmWindow = req.window;
       this.outstanding = 0;
       window = Math.max(req.window, 2 * this.codec.maxUnitBytes);
+      this.credits.reset(creditStep(window));
     }
     const reply = await this.raw.play(req === undefined ? undefined : { ...req, window });
     this.starts.set(reply.epoch, reply.startFrame);
@@ -169,7 +174,8 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
         const seeks = this.seeks;
         const decoded = await this.decoder.decode(next.chunk.firstFrame, readUnits(body, this.codec.name === 'pcm'));
         if (seeks !== this.seeks) continue; // dropped, and so not credited
-        this.raw.credit(body.length);
+        this.credits.add(body.length);
+        if (this.queue.length === 0) this.credits.flush(); // all that arrived is decoded: nothing to wait for
         if (decoded.pcm.length > 0) this.held = { epoch: next.epoch, firstFrame: decoded.firstFrame, pcm: decoded.pcm };
       }
     } catch (err) {

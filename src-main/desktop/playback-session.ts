@@ -7,6 +7,7 @@
  * The renderer never sees that: the new stream starts at the frame where the data sent so far ends, frames it
  * sends before that are dropped, and its epochs are renumbered so the renderer's epoch goes on.
  */
+import { CreditBatch, LOW_WATER_BYTES, creditStep } from '../atp-client/credit-batch.js';
 import { DecodingStream, type PcmStream } from '../atp-client/decoding-stream.js';
 import type { AudioDownMessage } from '../../src-shared/ipc/audio-port.js';
 import type { SeekResult } from '../../src-shared/ipc/contract.js';
@@ -58,6 +59,8 @@ export class PlaybackSession {
    * wider than it is.
    */
   private readonly uncredited = new Map<number, number>();
+  /** Credit the renderer reported, returned to the server in steps (credit-batch.ts). */
+  private readonly credits = new CreditBatch((bytes) => this.stream.credit(bytes), LOW_WATER_BYTES);
   private closed = false;
   /** The renderer's epoch is the stream's plus this: a stream handed over to starts again at epoch 1. */
   private epochOffset = 0;
@@ -153,6 +156,8 @@ export class PlaybackSession {
       const room = this.decoded ? this.window : Math.max(this.window - owed, 4096 * this.format.bytesPerFrame);
       this.growth = 0;
       await stream.play({ positionMs: Math.floor((from * 1000) / this.format.sampleRate), window: room });
+      // Credit held was the old stream's, and the new one's window is this PLAY's.
+      this.credits.reset(creditStep(room, this.format.bytesPerFrame));
       return true;
     });
   }
@@ -189,6 +194,8 @@ export class PlaybackSession {
       if (opened > first) this.stream.credit(opened - first);
       this.growth = this.window - opened;
       const epoch = reply.epoch + this.epochOffset;
+      // The PLAY reset the window: what was held is owed no more, and the server's mark is that of this window.
+      this.credits.reset(creditStep(first, this.format.bytesPerFrame));
       this.windowEpoch = epoch;
       this.epoch = epoch;
       for (const e of this.uncredited.keys()) if (e < epoch) this.uncredited.delete(e);
@@ -234,7 +241,9 @@ export class PlaybackSession {
     this.uncredited.set(epoch, owed - credit);
     const extra = Math.min(credit, this.growth);
     this.growth -= extra;
-    this.stream.credit(credit + extra);
+    this.credits.add(credit + extra);
+    // All that was sent has played (the end of the track, or the renderer ran dry): what is held goes back now.
+    if (credit === owed) this.credits.flush();
   }
 
   async close(): Promise<void> {
@@ -242,6 +251,8 @@ export class PlaybackSession {
     this.closed = true;
     this.stream.removeAllListeners('data');
     this.stream.removeAllListeners('end');
-    await this.stream.teardown().catch(() => {});
+    // The TEARDOWN goes out now; its answer is not waited for. The server reads a connection's frames in order, so
+    // a SETUP sent after this one (the next track, at a click) already finds the stream gone, one round trip sooner.
+    void this.stream.teardown().catch(() => {});
   }
 }

@@ -27,6 +27,11 @@ export interface EngineEvents {
   drained(streamId: number): void;
 }
 
+/** The rate the graph is built at before anything plays: most music is at 44.1 kHz. */
+const WARM_SAMPLE_RATE = 44100;
+/** A player paused or stopped this long suspends its AudioContext (long after the 5 ms fade-out has played). */
+const IDLE_SUSPEND_MS = 2000;
+
 interface Graph {
   context: AudioContext;
   player: AudioWorkletNode;
@@ -44,12 +49,13 @@ export class AudioEngine {
   private tapWaiters: ((r: TapReport) => void)[] = [];
   /** Bytes per frame of each stream, to account for frames the player dropped. */
   private streams = new Map<number, StreamStarted>();
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
   /** performance.now() when the player last reported a stream's first rendered frame (the bench reads it). */
   lastTrackStartedAt = 0;
 
   constructor(private readonly events: EngineEvents) {}
 
-  /** The port the controller sends PCM on. */
+  /** The port the controller sends PCM on. The graph is built now, ahead of the first play (see `warm`). */
   attachPort(port: MessagePort): void {
     this.port = port;
     port.onmessage = (e: MessageEvent<AudioDownMessage>) => {
@@ -57,36 +63,47 @@ export class AudioEngine {
       this.send(m, m.kind === 'pcm' ? [m.pcm] : []);
     };
     port.start();
+    this.warm(WARM_SAMPLE_RATE);
   }
 
   get sampleRate(): number | null {
     return this.graph?.context.sampleRate ?? null;
   }
 
-  /** Makes sure a graph runs at `sampleRate`, building a new one if the rate differs (a gap is unavoidable then). */
-  async prepare(sampleRate: number): Promise<void> {
-    if (this.graph && this.graph.context.sampleRate === sampleRate) {
-      if (this.graph.context.state !== 'running') await this.graph.context.resume();
-      return;
-    }
-    if (this.building) {
-      const g = await this.building;
-      if (g.context.sampleRate === sampleRate) return;
-    }
-    const old = this.graph;
-    this.graph = null;
-    if (old) void old.context.close();
-    this.building = this.build(sampleRate);
-    try {
-      this.graph = await this.building;
-    } finally {
-      this.building = null;
-    }
-    for (const { command, transfer } of this.pending.splice(0)) this.graph.player.port.postMessage(command, transfer);
+  /**
+   * Builds the graph at `sampleRate` and leaves it suspended. Loading the worklets' modules is most of the time a
+   * first play would otherwise wait (one to two hundred milliseconds of the first click → first sample); a
+   * suspended context costs nothing, where a running one wakes the audio threads ~40 times a second.
+   */
+  warm(sampleRate: number): void {
+    if (this.graph || this.building) return;
+    void this.prepare(sampleRate, false).catch(() => {});
   }
 
-  private async build(sampleRate: number): Promise<Graph> {
-    const context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
+  /** Makes sure a graph runs at `sampleRate`, building a new one if the rate differs (a gap is unavoidable then). */
+  async prepare(sampleRate: number, run = true): Promise<void> {
+    while (this.building) await this.building.catch(() => {});
+    if (!this.graph || this.graph.context.sampleRate !== sampleRate) {
+      const old = this.graph;
+      this.graph = null;
+      if (old) void old.context.close();
+      this.building = this.build(sampleRate, !run);
+      try {
+        this.graph = await this.building;
+      } finally {
+        this.building = null;
+      }
+      for (const { command, transfer } of this.pending.splice(0)) this.graph.player.port.postMessage(command, transfer);
+    }
+    if (run && this.graph.context.state !== 'running') await this.graph.context.resume();
+  }
+
+  private async build(sampleRate: number, suspended: boolean): Promise<Graph> {
+    // 'playback': the larger output buffer wakes the audio threads half as often as 'interactive' (Chromium's
+    // audio callbacks cost more than the player's work in them), for some 70 ms of output latency that a music
+    // player does not feel: pause and seek fade out over what is already queued.
+    const context = new AudioContext({ sampleRate, latencyHint: 'playback' });
+    if (suspended) await context.suspend();
     await Promise.all([context.audioWorklet.addModule(playerUrl), context.audioWorklet.addModule(tapUrl)]);
     const player = new AudioWorkletNode(context, 'atp-player', { numberOfInputs: 0, numberOfOutputs: 2, outputChannelCount: [2, 1] });
     const tap = new AudioWorkletNode(context, 'atp-tap', { numberOfInputs: 2, numberOfOutputs: 1, outputChannelCount: [2] });
@@ -96,7 +113,6 @@ export class AudioEngine {
     tap.connect(gain).connect(context.destination);
     player.port.onmessage = (e: MessageEvent<PlayerReport>) => this.onReport(e.data, context.sampleRate);
     tap.port.onmessage = (e: MessageEvent<TapReport>) => this.tapWaiters.shift()?.(e.data);
-    if (context.state !== 'running') await context.resume();
     return { context, player, tap, gain };
   }
 
@@ -121,15 +137,34 @@ export class AudioEngine {
     } else {
       this.port?.postMessage({ kind: 'drained', streamId: r.streamId } satisfies AudioUpMessage);
       this.streams.delete(r.streamId);
+      if (this.streams.size === 0) this.playing(false); // the end of the queue: nothing follows
       this.events.drained(r.streamId);
     }
   }
 
   async start(stream: StreamStarted, fade: boolean): Promise<void> {
     this.streams.set(stream.streamId, stream);
+    this.playing(!stream.paused);
     await this.prepare(stream.format.sampleRate);
     this.send({ cmd: 'play', streamId: stream.streamId, startFrame: stream.startFrame, fade });
     if (stream.paused) this.send({ cmd: 'pause' });
+  }
+
+  /**
+   * Not playing (paused, stopped) for IDLE_SUSPEND_MS suspends the context, so the audio threads stop waking;
+   * playing again resumes it. The worklet keeps its ring and state while suspended.
+   */
+  private playing(yes: boolean): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (yes) {
+      if (this.graph && this.graph.context.state !== 'running') void this.graph.context.resume();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.graph?.context.state === 'running') void this.graph.context.suspend();
+    }, IDLE_SUSPEND_MS);
   }
 
   /** A prefetched stream: its frames queue behind the current track's. */
@@ -143,11 +178,12 @@ export class AudioEngine {
   }
 
   pause(): void {
+    this.playing(false);
     this.send({ cmd: 'pause' });
   }
 
   resume(): void {
-    void this.graph?.context.resume();
+    this.playing(true);
     this.send({ cmd: 'resume' });
   }
 
@@ -156,16 +192,19 @@ export class AudioEngine {
   }
 
   seeked(r: SeekResult, playing: boolean): void {
+    if (playing) this.playing(true);
     this.send({ cmd: 'seek', streamId: r.streamId, epoch: r.epoch, startFrame: r.startFrame, playing });
   }
 
   replaced(oldStreamId: number, stream: StreamStarted, playing: boolean): void {
+    if (playing) this.playing(true);
     this.streams.delete(oldStreamId);
     this.streams.set(stream.streamId, stream);
     this.send({ cmd: 'replace', oldStreamId, streamId: stream.streamId, startFrame: stream.startFrame, playing });
   }
 
   stop(): void {
+    this.playing(false);
     this.streams.clear();
     this.send({ cmd: 'stop' });
   }

@@ -10,7 +10,12 @@ import { worklet } from './worklet-scope.js';
 
 const RING_SECONDS = 12;
 const FADE_SECONDS = 0.005;
-const REPORT_EVERY_QUANTA = 8;
+/**
+ * How often the player reports position and consumption: four times a second. Each report wakes the page's main
+ * thread and sends credit and the position up to the controller, so this cadence is most of the renderer's cost
+ * while it plays; a change the page must see at once (running dry, the whole stream received) is reported at once.
+ */
+const REPORT_SECONDS = 0.25;
 
 type Mode = 'idle' | 'playing' | 'paused';
 
@@ -33,8 +38,7 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
   private starved = false;
   private overflows = 0;
   private quanta = 0;
-  private readonly scratchL = new Float32Array(128);
-  private readonly scratchR = new Float32Array(128);
+  private readonly reportEvery = Math.max(1, Math.round((worklet.sampleRate * REPORT_SECONDS) / 128));
 
   constructor() {
     super();
@@ -48,7 +52,11 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
   private command(m: PlayerCommand): void {
     if ('kind' in m) {
       if (m.kind === 'pcm') this.receive(m.streamId, m.epoch, m.firstFrame, m.channels, new Int16Array(m.pcm));
-      else if ((this.minEpochs.get(m.streamId) ?? 0) <= m.epoch) this.ended.set(m.streamId, m.epoch);
+      else if ((this.minEpochs.get(m.streamId) ?? 0) <= m.epoch) {
+        this.ended.set(m.streamId, m.epoch);
+        // The store opens the next track's stream on this (gapless): it should not wait for the next report.
+        if (m.streamId === this.current) this.report();
+      }
       return;
     }
     switch (m.cmd) {
@@ -178,18 +186,24 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
         if (this.mode === 'idle' || !head || head.streamId !== this.current) break;
         const { streamId, epoch, bytesPerFrame } = head;
         const first = head.startFrame;
-        const got = this.ring.read(this.scratchL, this.scratchR, 0, n - done);
+        const got = this.ring.read(left, right, done, n - done);
         if (!this.started) {
           this.started = true;
           this.send({ kind: 'track-started', streamId, frame: first });
         }
-        for (let i = 0; i < got; i++) {
-          const clean = this.gain === 1;
-          left[done + i] = this.scratchL[i]! * this.gain;
-          right[done + i] = this.scratchR[i]! * this.gain;
-          index[done + i] = clean ? (first + i) % FRAME_INDEX_MODULO : -1;
-          if (this.gain !== this.target) {
-            this.gain = this.target > this.gain ? Math.min(this.target, this.gain + this.step) : Math.max(this.target, this.gain - this.step);
+        if (this.gain === 1 && this.target === 1) {
+          // The common case: the samples are the track's own, as read. Frame numbers stay below 2^24 until wrapping.
+          const wrapAt = FRAME_INDEX_MODULO - (first % FRAME_INDEX_MODULO);
+          for (let i = 0; i < got; i++) index[done + i] = i < wrapAt ? (first % FRAME_INDEX_MODULO) + i : i - wrapAt;
+        } else {
+          for (let i = 0; i < got; i++) {
+            const clean = this.gain === 1;
+            left[done + i] = left[done + i]! * this.gain;
+            right[done + i] = right[done + i]! * this.gain;
+            index[done + i] = clean ? (first + i) % FRAME_INDEX_MODULO : -1;
+            if (this.gain !== this.target) {
+              this.gain = this.target > this.gain ? Math.min(this.target, this.gain + this.step) : Math.max(this.target, this.gain - this.step);
+            }
           }
         }
         this.count(streamId, epoch, got * bytesPerFrame);
@@ -205,16 +219,18 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
       if (done < n && this.mode === 'playing' && this.primed && !this.starved && !this.ended.has(this.current)) {
         this.starved = true;
         this.underruns++;
+        this.report(); // "Buffering…" shows at once
       }
     }
     left.fill(0, done);
     if (right !== left) right.fill(0, done);
     index.fill(-1, done);
-    if (++this.quanta % REPORT_EVERY_QUANTA === 0) this.report();
+    if (++this.quanta >= this.reportEvery) this.report();
     return true;
   }
 
   private report(): void {
+    this.quanta = 0;
     this.send({
       kind: 'status',
       streamId: this.current,

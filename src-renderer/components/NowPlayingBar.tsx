@@ -1,12 +1,58 @@
+import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { t, tn, type MessageKey } from '../i18n.js';
 import { formatDuration } from '../time-format.js';
-import { useApp } from './app-context.js';
+import { useApp, type AppServices } from './app-context.js';
 import { CoverArt } from './CoverArt.js';
 import { FavouriteButton } from '../views/UserDataParts.js';
 import {
   MutedIcon, NextIcon, PauseIcon, PlayIcon, PreviousIcon, QueueIcon, RepeatIcon, RepeatOneIcon, ShuffleIcon, VolumeIcon,
 } from './Icons.js';
+
+/**
+ * The position as shown: in whole seconds, as the elapsed time reads. The player moves it four times a second, but
+ * each change shown costs a layout and a paint of the bar (measured: about as much CPU as the rest of playback in
+ * the page), so the bar moves once a second. While the window is hidden nothing would show it: the bar keeps the
+ * value it last showed, and React renders nothing until the window is seen again.
+ */
+function useShownPosition(player: AppServices['player']): number {
+  const shown = useRef(0);
+  const subscribe = useCallback((onChange: () => void) => {
+    const off = player.subscribe(onChange);
+    document.addEventListener('visibilitychange', onChange);
+    return () => {
+      off();
+      document.removeEventListener('visibilitychange', onChange);
+    };
+  }, [player]);
+  return useSyncExternalStore(subscribe, () => {
+    if (document.visibilityState !== 'hidden') shown.current = Math.floor(player.getState().positionMs / 1000) * 1000;
+    return shown.current;
+  });
+}
+
+/** Elapsed time, the seek bar and the total: the only part of the bar that follows the position. */
+function SeekBar({ durationMs, disabled }: { durationMs: number; disabled: boolean }) {
+  const { player } = useApp();
+  const positionMs = useShownPosition(player);
+  return (
+    <div className="np-seek">
+      <span className="time" data-testid="elapsed">{formatDuration(positionMs)}</span>
+      <input
+        type="range"
+        aria-label={t('position')}
+        aria-valuetext={`${formatDuration(positionMs)} / ${formatDuration(durationMs)}`}
+        min={0}
+        max={Math.max(1, durationMs)}
+        step={100}
+        value={Math.min(positionMs, durationMs)}
+        disabled={disabled}
+        onChange={(e) => void player.getState().seek(Number(e.target.value))}
+      />
+      <span className="time" data-testid="total">{formatDuration(durationMs)}</span>
+    </div>
+  );
+}
 
 /**
  * Play/pause, previous/next, shuffle and repeat, the seek bar with elapsed and total time, mute and volume,
@@ -17,7 +63,6 @@ export function NowPlayingBar() {
   const { player, ui, views } = useApp();
   const track = useStore(player, (s) => s.queue[s.index] ?? null);
   const status = useStore(player, (s) => s.status);
-  const positionMs = useStore(player, (s) => s.positionMs);
   const durationMs = useStore(player, (s) => s.durationMs);
   const buffering = useStore(player, (s) => s.buffering);
   const underruns = useStore(player, (s) => s.underruns);
@@ -57,21 +102,7 @@ export function NowPlayingBar() {
             {repeat === 'one' ? <RepeatOneIcon /> : <RepeatIcon />}
           </button>
         </div>
-        <div className="np-seek">
-          <span className="time" data-testid="elapsed">{formatDuration(positionMs)}</span>
-          <input
-            type="range"
-            aria-label={t('position')}
-            aria-valuetext={`${formatDuration(positionMs)} / ${formatDuration(durationMs)}`}
-            min={0}
-            max={Math.max(1, durationMs)}
-            step={100}
-            value={Math.min(positionMs, durationMs)}
-            disabled={!track}
-            onChange={(e) => void p.seek(Number(e.target.value))}
-          />
-          <span className="time" data-testid="total">{formatDuration(durationMs)}</span>
-        </div>
+        <SeekBar durationMs={durationMs} disabled={!track} />
         <div className="np-status" aria-live="polite">
           {buffering && <span className="buffering" data-testid="buffering">{t('buffering')}</span>}
           {underruns > 0 && <span className="underruns" data-testid="underruns">{tn('underruns', underruns)}</span>}

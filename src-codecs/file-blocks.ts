@@ -14,16 +14,26 @@ interface OpenFile {
   key: string;
   size: number;
   users: number;
+  /** What readers derive from the file's bytes (a frame index, a link scan), built once while it is open. */
+  derived: Map<string, Promise<unknown>>;
 }
 
 /** A file opened through the cache; `blockAt` reads go through it. Release it when the stream closes. */
 export interface SharedFile {
   readonly size: number;
+  /** Path, size and modification time: a file changed on disk is another file. */
+  readonly key: string;
   /**
    * The block of `blockBytes` bytes (a whole number of sample frames: the caller's choice) that starts at file
    * offset `start`; shorter at the end of the file. A Buffer when cached, else a promise of one.
    */
   blockAt(start: number, blockBytes: number): Buffer | Promise<Buffer>;
+  /**
+   * `build`'s answer for this file, built by the first stream that asks and shared by every stream of the file until
+   * the last releases it (a frame index, a link scan: per-file facts that would otherwise be per-stream memory).
+   * `build` reads through the file's one descriptor.
+   */
+  derive<T>(kind: string, build: (fh: FileHandle, size: number) => Promise<T>): Promise<T>;
   release(): Promise<void>;
 }
 
@@ -46,7 +56,7 @@ export class FileBlockCache {
     const key = `${path}\0${s.size}\0${s.mtimeMs}`;
     let opening = this.files.get(key);
     if (!opening) {
-      opening = open(path, 'r').then((fh) => ({ fh, key, size: s.size, users: 0 }));
+      opening = open(path, 'r').then((fh) => ({ fh, key, size: s.size, users: 0, derived: new Map<string, Promise<unknown>>() }));
       this.files.set(key, opening);
       opening.catch(() => this.files.delete(key));
     }
@@ -55,7 +65,18 @@ export class FileBlockCache {
     let released = false;
     return {
       size: file.size,
+      key,
       blockAt: (start, blockBytes) => this.blockAt(file, start, blockBytes),
+      derive: <T>(kind: string, build: (fh: FileHandle, size: number) => Promise<T>): Promise<T> => {
+        let made = file.derived.get(kind) as Promise<T> | undefined;
+        if (!made) {
+          made = build(file.fh, file.size);
+          file.derived.set(kind, made);
+          // A failure is not kept: the next stream tries again (and reports its own error).
+          made.catch(() => file.derived.get(kind) === made && file.derived.delete(kind));
+        }
+        return made;
+      },
       release: async () => {
         if (released) return;
         released = true;
@@ -108,3 +129,93 @@ export class FileBlockCache {
 
 /** The process's cache, shared by every source that reads raw file bytes. */
 export const fileBlocks = new FileBlockCache();
+
+/** What a synchronous read throws when a block is not cached: `FileBytes.run` awaits the read and tries again. */
+class BlockMissing {
+  constructor(
+    readonly start: number,
+    readonly load: Promise<Buffer>,
+  ) {}
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Byte ranges of a shared file, out of its blocks of BLOCK_BYTES from offset 0. A reader writes its parsing as
+ * synchronous code over `block` and `bytes` inside `run`, which answers at once when every block touched is cached
+ * (no promise, no queue turn) and otherwise reads the missing block and runs the parsing again. So the parsing must
+ * change no state of its own before its last read. A reader holds no buffer: a range within a block is a view of
+ * it, one across blocks (a unit straddling a boundary) is joined into a buffer of its own length.
+ */
+export class FileBytes {
+  /** Blocks read during the `run` under way, held so that an eviction before the retry cannot lose them. */
+  private pinned: Map<number, Buffer> | null = null;
+
+  constructor(readonly file: SharedFile) {}
+
+  get size(): number {
+    return this.file.size;
+  }
+
+  /** The block holding `offset` (its start is `offset - offset % BLOCK_BYTES`); shorter at the end of the file. */
+  block(offset: number): Buffer {
+    const start = offset - (offset % BLOCK_BYTES);
+    const pinned = this.pinned?.get(start);
+    if (pinned) return pinned;
+    const got = this.file.blockAt(start, BLOCK_BYTES);
+    if (got instanceof Promise) throw new BlockMissing(start, got);
+    return got;
+  }
+
+  /** [at, at + length), cut short at the end of the file: a view of one block, or a copy of the blocks it spans. */
+  bytes(at: number, length: number): Uint8Array {
+    const end = Math.min(at + length, this.file.size);
+    if (end <= at) return EMPTY;
+    const first = this.block(at);
+    const from = at % BLOCK_BYTES;
+    if (from + (end - at) <= first.length || first.length < BLOCK_BYTES) return first.subarray(from, Math.min(first.length, from + end - at));
+    // Every block first, so a miss allocates nothing.
+    for (let p = at - from + BLOCK_BYTES; p < end; p += BLOCK_BYTES) this.block(p);
+    const out = Buffer.allocUnsafe(end - at);
+    let p = at;
+    while (p < end) {
+      const b = this.block(p);
+      const f = p % BLOCK_BYTES;
+      const n = Math.min(b.length - f, end - p);
+      if (n <= 0) break; // the file shrank under its size
+      b.copy(out, p - at, f, f + n);
+      p += n;
+    }
+    return p === end ? out : out.subarray(0, p - at);
+  }
+
+  /** `parse`'s answer: at once when its blocks are cached, else a promise that reads them as it needs them. */
+  run<T>(parse: () => T): T | Promise<T> {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof BlockMissing)) throw err;
+      return this.retry(parse, err);
+    }
+  }
+
+  private async retry<T>(parse: () => T, missing: BlockMissing): Promise<T> {
+    try {
+      for (;;) {
+        (this.pinned ??= new Map()).set(missing.start, await missing.load);
+        try {
+          return parse();
+        } catch (err) {
+          if (!(err instanceof BlockMissing)) throw err;
+          missing = err;
+        }
+      }
+    } finally {
+      this.pinned = null;
+    }
+  }
+
+  release(): Promise<void> {
+    return this.file.release();
+  }
+}

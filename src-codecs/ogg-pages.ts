@@ -84,6 +84,11 @@ export function findPage(b: Uint8Array, from: number, base: number): { at: numbe
 /** The largest possible page: header, a full lacing table and 255 segments of 255 bytes. */
 const MAX_PAGE = 27 + 255 + 255 * 255;
 
+/** Whatever finds the first valid page at or after an offset: a PageReader, or the `original` streams' block reader. */
+export interface PageSource {
+  pageAt(offset: number): OggPage | null | Promise<OggPage | null>;
+}
+
 /** Reads pages in file order through one reusable window; at most one window of file bytes is held. */
 export class PageReader {
   private buf = new Uint8Array(2 * MAX_PAGE);
@@ -145,7 +150,7 @@ export class PacketAssembler {
 }
 
 /** The first page of stream `serial` with a granule at or after `offset` and before `before`. */
-async function granulePage(reader: PageReader, serial: number, offset: number, before: number): Promise<OggPage | null> {
+async function granulePage(reader: PageSource, serial: number, offset: number, before: number): Promise<OggPage | null> {
   for (let at = offset; at < before; ) {
     const page = await reader.pageAt(at);
     if (!page || page.offset >= before) return null;
@@ -156,7 +161,7 @@ async function granulePage(reader: PageReader, serial: number, offset: number, b
 }
 
 /** The last page of stream `serial` in [from, end) whose granule is at most `goal`, by bisection then a short walk. */
-async function lastPageUpTo(reader: PageReader, serial: number, from: number, end: number, goal: number): Promise<OggPage | null> {
+async function lastPageUpTo(reader: PageSource, serial: number, from: number, end: number, goal: number): Promise<OggPage | null> {
   let lo = from;
   let hi = end;
   let best: OggPage | null = null;
@@ -179,7 +184,7 @@ async function lastPageUpTo(reader: PageReader, serial: number, from: number, en
  * one whose granule is at most `goal`, or null when that is the stream's first audio page (at `audioStart`; samples
  * are then counted from its start). The decoding source and the server's `original` streams both restart here.
  */
-export async function oggRestartOffset(reader: PageReader, serial: number, audioStart: number, end: number, goal: number): Promise<number | null> {
+export async function oggRestartOffset(reader: PageSource, serial: number, audioStart: number, end: number, goal: number): Promise<number | null> {
   let best = await lastPageUpTo(reader, serial, audioStart, end, goal);
   // Decoding restarts on the page after `best` and places it by its granule, which on the last page is cut to
   // the stream's length; so that page is never the first decoded: restart one granule page earlier.

@@ -1,7 +1,9 @@
 /**
  * A file read for an `original` stream: its own coded units, from a restart point chosen exactly as the decoding
  * source chooses it, with what a client needs to decode them (docs/PROTOCOL.md §8.10). Nothing is decoded here,
- * and no decoder is instantiated: a stream costs file reads and the units' bytes.
+ * and no decoder is instantiated. Units are read out of the process's shared file blocks (file-blocks.ts), and what
+ * is known of a file (its frame index, headers, length) is worked out once and shared by every stream of it: a
+ * stream holds a position and little else.
  */
 import type { CodecInfo } from '../../src-shared/protocol/index.js';
 import { DecodeError, type SourceFormat } from '../pcm-source.js';
@@ -12,7 +14,7 @@ import { openOggUnits } from './ogg-units.js';
 import { openWavUnits } from './wav-units.js';
 
 export interface CodedUnit {
-  /** A view into the reader's buffer: valid until the next call. */
+  /** A view of the shared file blocks, or (a unit across two blocks) a copy: the caller copies what it keeps. */
   bytes: Uint8Array;
   /** The DATA position field when this unit is the first of a payload (§8.10's table). */
   position: number;
@@ -25,8 +27,11 @@ export interface CodedSource {
   readonly codec: CodecInfo;
   /** Readies the units that let a decoder give exact samples from output frame `frame` on. */
   restart(frame: number): Promise<void>;
-  /** The next unit, null at the end. For codec pcm, whole sample frames of at most `maxBytes` (at least one frame). */
-  next(maxBytes: number): Promise<CodedUnit | null>;
+  /**
+   * The next unit, null at the end. For codec pcm, whole sample frames of at most `maxBytes` (at least one frame).
+   * Answered at once when the file blocks it lies in are cached; a promise only when a block must be read.
+   */
+  next(maxBytes: number): CodedUnit | null | Promise<CodedUnit | null>;
   close(): Promise<void>;
 }
 

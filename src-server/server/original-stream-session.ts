@@ -82,19 +82,22 @@ export class OriginalStreamSession extends PacedStream {
       return unit;
     }
     for (;;) {
-      const unit = await this.source.next(room);
+      // A unit in a cached block comes back at once: no promise, no queue turn.
+      const next = this.source.next(room);
+      const unit = next instanceof Promise ? await next : next;
       if (!unit) return null;
       if (!this.bare && UNIT_LENGTH_SIZE + unit.bytes.length > this.codec.maxUnitBytes) continue;
       return unit;
     }
   }
 
-  /** Keeps a unit for later: the reader's bytes are a view into its buffer, valid until its next read. */
+  /** Keeps a unit for later: the reader's bytes may be a view into the shared blocks, not to be kept. */
   private hold(unit: HeldUnit): void {
     this.held = unit.owned ? unit : { bytes: unit.bytes.slice(), position: unit.position, end: unit.end, owned: true };
   }
 
   protected async produce(): Promise<void> {
+    if (this.bare && !this.checksum) return this.produceViews();
     while (this.flowing) {
       if (this.atEnd && !this.held) return this.end();
       // The rest of the track in coded bytes is not known ahead: wait for the mark (or the END that needs none).
@@ -143,10 +146,53 @@ export class OriginalStreamSession extends PacedStream {
     }
   }
 
+  /**
+   * A WAV's PCM without checksum: its DATA goes out as a header and views of the shared file blocks in one writev,
+   * copied nowhere (the blocks are never written again, so the socket may keep them as long as it needs).
+   */
+  private async produceViews(): Promise<void> {
+    const bytesPerFrame = this.codec.bytesPerFrame!;
+    while (this.flowing) {
+      if (this.atEnd) return this.end();
+      if (this.waitsForCredit(Number.MAX_SAFE_INTEGER)) return;
+      const chunks: Uint8Array[] = [];
+      let bytes = 0;
+      let position = 0;
+      try {
+        for (;;) {
+          const room = Math.min(DATA_BYTES - bytes, this.credit - bytes);
+          if (room < bytesPerFrame) break;
+          const unit = await this.take(room);
+          if (!unit) {
+            this.atEnd = true;
+            break;
+          }
+          if (bytes === 0) position = unit.position;
+          chunks.push(unit.bytes);
+          bytes += unit.bytes.length;
+          if (unit.end !== null) this.nextFrame = Math.max(this.nextFrame, Math.min(unit.end, this.format.totalFrames));
+        }
+      } catch (err) {
+        return this.fail(err as Error);
+      }
+      // END costs no credit: a receiver that has been sent every frame learns so without granting more.
+      if (bytes === 0) return this.atEnd ? this.end() : undefined;
+      const payloadLength = DATA_HEADER_SIZE + bytes;
+      const head = Buffer.allocUnsafe(encodedSize(DATA_HEADER_SIZE, false));
+      const payloadStart = writeFrameHead(head, 0, this.dataHeader(), payloadLength);
+      writeDataHeader(head, payloadStart, this.epoch, position);
+      this.credit -= bytes;
+      this.sink.writeChunks([head, ...chunks]);
+    }
+  }
+
+  private dataHeader() {
+    return { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
+  }
+
   private send(buffer: Uint8Array, bytes: number, position: number): void {
     const payloadLength = DATA_HEADER_SIZE + bytes;
-    const header = { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
-    const payloadStart = writeFrameHead(buffer, 0, header, payloadLength);
+    const payloadStart = writeFrameHead(buffer, 0, this.dataHeader(), payloadLength);
     writeDataHeader(buffer, payloadStart, this.epoch, position);
     if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
     this.credit -= bytes;

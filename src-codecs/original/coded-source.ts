@@ -32,6 +32,11 @@ export interface CodedSource {
    * Answered at once when the file blocks it lies in are cached; a promise only when a block must be read.
    */
   next(maxBytes: number): CodedUnit | null | Promise<CodedUnit | null>;
+  /**
+   * The unit `next` last gave is given again by the next call: one that did not fit in a DATA is read again (from
+   * the shared blocks, no file read) rather than kept by the stream as a copy.
+   */
+  unread(): void;
   close(): Promise<void>;
 }
 

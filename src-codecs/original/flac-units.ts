@@ -59,6 +59,8 @@ class FlacUnits implements CodedSource {
   private pos: number;
   /** Frames wholly before this sample are not sent after a seek (the decoding source skips them too). */
   private skipBefore = 0;
+  /** Offset of the frame `next` last gave. */
+  private last = 0;
   private readonly read = (): CodedUnit | null => this.frameAt(this.pos);
 
   constructor(
@@ -116,6 +118,7 @@ class FlacUnits implements CodedSource {
         continue;
       }
       const bytes = this.bytes.bytes(found.at, end - found.at);
+      this.last = found.at;
       this.pos = end;
       return { bytes, position: header.sample, end: header.sample + header.blockSize };
     }
@@ -138,6 +141,10 @@ class FlacUnits implements CodedSource {
 
   next(): CodedUnit | null | Promise<CodedUnit | null> {
     return this.bytes.run(this.read);
+  }
+
+  unread(): void {
+    this.pos = this.last;
   }
 
   close(): Promise<void> {

@@ -46,6 +46,8 @@ async function mpegFile(file: SharedFile): Promise<MpegFile> {
 class MpegUnits implements CodedSource {
   /** Index of the next frame to send. */
   private nextFrame = 0;
+  /** The frame `next` last gave. */
+  private last = 0;
   private readonly read = (): CodedUnit => this.frameAt(this.nextFrame);
 
   constructor(
@@ -75,8 +77,13 @@ class MpegUnits implements CodedSource {
     const length = lengths[n]!;
     const bytes = this.bytes.bytes(offsets[n]!, length);
     if (bytes.length < length) throw new DecodeError('decode-failed', 'file shrank while playing');
+    this.last = n;
     this.nextFrame = n + 1;
     return { bytes, position: n, end: (n + 1) * first.samplesPerFrame - this.shared.codec.delay };
+  }
+
+  unread(): void {
+    this.nextFrame = this.last;
   }
 
   close(): Promise<void> {

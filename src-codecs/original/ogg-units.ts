@@ -72,6 +72,9 @@ class OggUnits implements CodedSource {
   private pos: number;
   /** Position field of the next unit: the restart's placement for the epoch's first page, then 0. */
   private nextPosition = 0;
+  /** Offset and position field of the page `next` last gave. */
+  private lastOffset = 0;
+  private lastPosition = 0;
   private readonly pages: BlockPages;
   private readonly read = (): CodedUnit | null => this.pageUnit();
 
@@ -114,9 +117,16 @@ class OggUnits implements CodedSource {
       // Pages of other logical streams (a multiplexed file's video, say) are no part of the audio.
       if (page.serial !== link.serial) continue;
       const unit = { bytes, position: this.nextPosition, end: page.granule >= 0 ? page.granule - linkFormat.offset : null };
+      this.lastOffset = page.offset;
+      this.lastPosition = this.nextPosition;
       this.nextPosition = 0;
       return unit;
     }
+  }
+
+  unread(): void {
+    this.pos = this.lastOffset;
+    this.nextPosition = this.lastPosition;
   }
 
   close(): Promise<void> {

@@ -46,6 +46,8 @@ function wavFile(file: SharedFile): Promise<WavFile> {
 class WavUnits implements CodedSource {
   /** The next frame to send. */
   private frame = 0;
+  /** The first frame of the unit `next` last gave. */
+  private last = 0;
 
   constructor(
     private readonly file: SharedFile,
@@ -80,8 +82,13 @@ class WavUnits implements CodedSource {
     const frames = Math.min(wanted, totalFrames - this.frame, Math.floor((block.length - from) / blockAlign));
     if (frames <= 0) return null;
     const position = this.frame;
+    this.last = position;
     this.frame += frames;
     return { bytes: block.subarray(from, from + frames * blockAlign), position, end: position + frames };
+  }
+
+  unread(): void {
+    this.frame = this.last;
   }
 
   close(): Promise<void> {

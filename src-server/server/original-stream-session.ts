@@ -16,7 +16,7 @@ import {
   type CodecInfo,
   type PlayReply,
 } from '../../src-shared/protocol/index.js';
-import type { CodedSource } from '../../src-codecs/original/coded-source.js';
+import type { CodedSource, CodedUnit } from '../../src-codecs/original/coded-source.js';
 import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
 
 export type { PlayerStream } from './paced-stream.js';
@@ -24,19 +24,9 @@ export type { PlayerStream } from './paced-stream.js';
 /** Bytes of units gathered into one DATA at most: few writes, and a frame well under any receiver's maxPayload. */
 const DATA_BYTES = 64 * 1024;
 
-interface HeldUnit {
-  bytes: Uint8Array;
-  position: number;
-  end: number | null;
-  /** The bytes are this stream's own copy, not a view into the reader's buffer. */
-  owned?: boolean;
-}
-
 export class OriginalStreamSession extends PacedStream {
   readonly codec: CodecInfo;
   private readonly bare: boolean;
-  /** A unit read but not sent (no credit or no room for it), kept (copied) for the next DATA. */
-  private held: HeldUnit | null = null;
   private atEnd = false;
   private readonly buffers: FrameBuffers;
   private readonly payloadOffset: number;
@@ -60,7 +50,6 @@ export class OriginalStreamSession extends PacedStream {
     await this.stop();
     if (positionMs !== undefined) this.nextFrame = this.frameAt(positionMs);
     await this.source.restart(this.nextFrame);
-    this.held = null;
     this.atEnd = false;
     const epoch = this.startEpoch(window);
     return { epoch, startFrame: this.nextFrame, positionMs: this.positionMs() };
@@ -70,36 +59,31 @@ export class OriginalStreamSession extends PacedStream {
     return this.source.close();
   }
 
-  private wireSize(unit: HeldUnit): number {
+  private wireSize(unit: CodedUnit): number {
     return this.bare ? unit.bytes.length : UNIT_LENGTH_SIZE + unit.bytes.length;
   }
 
-  /** The next unit to send, held or read; a unit larger than the codec allows is damage and is not sent. */
-  private async take(room: number): Promise<HeldUnit | null> {
-    if (this.held) {
-      const unit = this.held;
-      this.held = null;
-      return unit;
-    }
-    for (;;) {
-      // A unit in a cached block comes back at once: no promise, no queue turn.
-      const next = this.source.next(room);
-      const unit = next instanceof Promise ? await next : next;
-      if (!unit) return null;
-      if (!this.bare && UNIT_LENGTH_SIZE + unit.bytes.length > this.codec.maxUnitBytes) continue;
-      return unit;
-    }
+  /** A unit larger than the codec allows is damage and is not sent. */
+  private damaged(unit: CodedUnit): boolean {
+    return !this.bare && UNIT_LENGTH_SIZE + unit.bytes.length > this.codec.maxUnitBytes;
   }
 
-  /** Keeps a unit for later: the reader's bytes may be a view into the shared blocks, not to be kept. */
-  private hold(unit: HeldUnit): void {
-    this.held = unit.owned ? unit : { bytes: unit.bytes.slice(), position: unit.position, end: unit.end, owned: true };
+  /**
+   * The next unit to send. One in a cached block comes back at once, not as a promise: a unit costs no queue turn
+   * unless a block must be read.
+   */
+  private take(room: number): CodedUnit | null | Promise<CodedUnit | null> {
+    for (;;) {
+      const next = this.source.next(room);
+      if (next instanceof Promise) return next.then((unit) => (unit && this.damaged(unit) ? this.take(room) : unit));
+      if (!next || !this.damaged(next)) return next;
+    }
   }
 
   protected async produce(): Promise<void> {
     if (this.bare && !this.checksum) return this.produceViews();
     while (this.flowing) {
-      if (this.atEnd && !this.held) return this.end();
+      if (this.atEnd) return this.end();
       // The rest of the track in coded bytes is not known ahead: wait for the mark (or the END that needs none).
       if (this.waitsForCredit(Number.MAX_SAFE_INTEGER)) return;
       let buffer = this.buffers.take(encodedSize(DATA_HEADER_SIZE + DATA_BYTES, this.checksum));
@@ -110,14 +94,16 @@ export class OriginalStreamSession extends PacedStream {
         while (bytes < DATA_BYTES && !this.atEnd) {
           const room = Math.min(DATA_BYTES - bytes, this.credit - bytes);
           if (this.bare && room < this.codec.maxUnitBytes) break;
-          const unit = await this.take(room);
+          const taken = this.take(room);
+          const unit = taken instanceof Promise ? await taken : taken;
           if (!unit) {
             this.atEnd = true;
             break;
           }
           const size = this.wireSize(unit);
           if (bytes + size > this.credit || (bytes > 0 && bytes + size > DATA_BYTES)) {
-            this.hold(unit);
+            // Read again for the next DATA (out of the shared blocks): the stream keeps no copy.
+            this.source.unread();
             break;
           }
           if (this.payloadOffset + size > buffer.length) {
@@ -127,7 +113,14 @@ export class OriginalStreamSession extends PacedStream {
           }
           if (bytes === 0) position = unit.position;
           const at = this.payloadOffset + bytes;
-          if (!this.bare) new DataView(buffer.buffer, buffer.byteOffset).setUint32(at, unit.bytes.length);
+          if (!this.bare) {
+            // The unit's length prefix, big-endian (§8.10), without a DataView per unit.
+            const n = unit.bytes.length;
+            buffer[at] = n >>> 24;
+            buffer[at + 1] = (n >>> 16) & 0xff;
+            buffer[at + 2] = (n >>> 8) & 0xff;
+            buffer[at + 3] = n & 0xff;
+          }
           buffer.set(unit.bytes, this.bare ? at : at + UNIT_LENGTH_SIZE);
           bytes += size;
           if (unit.end !== null) this.nextFrame = Math.max(this.nextFrame, Math.min(unit.end, this.format.totalFrames));
@@ -139,7 +132,7 @@ export class OriginalStreamSession extends PacedStream {
       if (bytes === 0) {
         this.buffers.give(buffer, true);
         // END costs no credit: a receiver that has been sent every unit learns so without granting more.
-        if (this.atEnd && !this.held) return this.end();
+        if (this.atEnd) return this.end();
         return;
       }
       this.send(buffer, bytes, position);
@@ -162,7 +155,8 @@ export class OriginalStreamSession extends PacedStream {
         for (;;) {
           const room = Math.min(DATA_BYTES - bytes, this.credit - bytes);
           if (room < bytesPerFrame) break;
-          const unit = await this.take(room);
+          const taken = this.take(room);
+          const unit = taken instanceof Promise ? await taken : taken;
           if (!unit) {
             this.atEnd = true;
             break;

@@ -37,6 +37,9 @@ export interface ConnectionContext {
   allowPlaintext: boolean;
 }
 
+/** Bytes a socket may hold in user space before its streams wait for 'drain'. */
+const CONGESTED_BYTES = 512 * 1024;
+
 /** A peer that asked for TLS and does not complete the handshake in this long is dropped. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 
@@ -66,6 +69,8 @@ export class Connection implements StreamSink {
   private idleTimer: NodeJS.Timeout | null = null;
   private working = false;
   private closing = false;
+  /** Writes of this turn are being gathered (writeChunks). */
+  private corked = false;
 
   constructor(
     socket: Socket,
@@ -138,8 +143,13 @@ export class Connection implements StreamSink {
     socket.on('close', () => void this.cleanup());
   }
 
+  /**
+   * The socket holds more than a stream should add to: the kernel is not taking bytes as fast as credit allows. Its
+   * own high-water mark (16 KiB) would stop a turn after its first DATA while the socket is corked; past this many
+   * bytes a write has returned false, so 'drain' comes once the kernel took them.
+   */
   get congested(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableLength >= CONGESTED_BYTES;
   }
 
   /** True when the socket handed every byte to the kernel at once and keeps no reference to `bytes`. */
@@ -152,10 +162,19 @@ export class Connection implements StreamSink {
   writeChunks(chunks: readonly Uint8Array[]): void {
     const socket = this.socket;
     if (socket.destroyed) return;
-    socket.cork();
+    // Everything a stream sends in one turn (a CREDIT's worth: DATA after DATA) goes out in one writev.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncork, socket);
+    }
     for (const chunk of chunks) socket.write(chunk);
-    socket.uncork();
   }
+
+  private readonly uncork = (socket: Socket): void => {
+    this.corked = false;
+    socket.uncork();
+  };
 
   send(f: Frame): void {
     this.write(encodeFrame(f));

@@ -78,6 +78,8 @@ export abstract class PacedStream implements PlayerStream {
   protected lowWater: number;
   private running: Promise<void> | null = null;
   private wakeAgain = false;
+  /** This run found the low-water mark reached: it sends all the credit allows, not just one DATA's worth. */
+  private markReached = false;
   protected stopRequested = false;
   private closed = false;
 
@@ -125,6 +127,7 @@ export abstract class PacedStream implements PlayerStream {
       this.wakeAgain = true;
       return;
     }
+    this.markReached = false;
     this.running = this.produce().finally(() => {
       this.running = null;
       if (!this.wakeAgain) return;
@@ -167,9 +170,16 @@ export abstract class PacedStream implements PlayerStream {
     return Math.min(Math.round((positionMs * this.format.sampleRate) / 1000), this.format.totalFrames);
   }
 
-  /** Whether to wait for more credit before sending, when `rest` bytes would finish the track. */
+  /**
+   * Whether to wait for more credit before sending, when `rest` bytes would finish the track. Asked before each DATA;
+   * once a run has found the mark reached it goes on to the end of the credit, or a mark larger than one DATA would
+   * send one DATA per mark's worth of credit.
+   */
   protected waitsForCredit(rest: number): boolean {
-    return this.credit < this.lowWater && this.credit < rest;
+    if (this.markReached) return false;
+    if (this.credit < this.lowWater && this.credit < rest) return true;
+    this.markReached = true;
+    return false;
   }
 
   /** May a run go on: playing, not being stopped, and the socket not asking for a pause. */

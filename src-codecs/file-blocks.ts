@@ -28,6 +28,8 @@ export interface SharedFile {
    * offset `start`; shorter at the end of the file. A Buffer when cached, else a promise of one.
    */
   blockAt(start: number, blockBytes: number): Buffer | Promise<Buffer>;
+  /** Blocks the cache has let go of so far (of any file): while it is unchanged, a block once cached still is. */
+  readonly evictions: number;
   /**
    * `build`'s answer for this file, built by the first stream that asks and shared by every stream of the file until
    * the last releases it (a frame index, a link scan: per-file facts that would otherwise be per-stream memory).
@@ -43,6 +45,7 @@ export class FileBlockCache {
   private readonly blocks = new Map<string, Buffer>();
   private readonly pending = new Map<string, Promise<Buffer>>();
   private bytes = 0;
+  private evicted = 0;
 
   constructor(private readonly budgetBytes = DEFAULT_BUDGET_BYTES) {}
 
@@ -62,11 +65,15 @@ export class FileBlockCache {
     }
     const file = await opening;
     file.users++;
+    const cache = this;
     let released = false;
     return {
       size: file.size,
       key,
       blockAt: (start, blockBytes) => this.blockAt(file, start, blockBytes),
+      get evictions() {
+        return cache.evicted;
+      },
       derive: <T>(kind: string, build: (fh: FileHandle, size: number) => Promise<T>): Promise<T> => {
         let made = file.derived.get(kind) as Promise<T> | undefined;
         if (!made) {
@@ -123,6 +130,7 @@ export class FileBlockCache {
       if (this.bytes <= this.budgetBytes) return;
       this.blocks.delete(id);
       this.bytes -= block.length;
+      this.evicted++;
     }
   }
 }
@@ -150,6 +158,13 @@ const EMPTY = Buffer.alloc(0);
 export class FileBytes {
   /** Blocks read during the `run` under way, held so that an eviction before the retry cannot lose them. */
   private pinned: Map<number, Buffer> | null = null;
+  /**
+   * The block last found, while the cache has evicted nothing since: the units of a block (a hundred MP3 frames)
+   * cost one cache look-up, not one each. Weakly held, so an evicted block is not kept alive by a paused stream.
+   */
+  private lastStart = -1;
+  private lastEvictions = -1;
+  private last: WeakRef<Buffer> | null = null;
 
   constructor(readonly file: SharedFile) {}
 
@@ -160,10 +175,17 @@ export class FileBytes {
   /** The block holding `offset` (its start is `offset - offset % BLOCK_BYTES`); shorter at the end of the file. */
   block(offset: number): Buffer {
     const start = offset - (offset % BLOCK_BYTES);
+    if (start === this.lastStart && this.file.evictions === this.lastEvictions) {
+      const last = this.last!.deref();
+      if (last) return last;
+    }
     const pinned = this.pinned?.get(start);
     if (pinned) return pinned;
     const got = this.file.blockAt(start, BLOCK_BYTES);
     if (got instanceof Promise) throw new BlockMissing(start, got);
+    this.lastStart = start;
+    this.lastEvictions = this.file.evictions;
+    this.last = new WeakRef(got);
     return got;
   }
 

@@ -23,6 +23,17 @@ interface OggFile {
   audioStart: number;
   format: SourceFormat;
   codec: CodecInfo;
+  /**
+   * Pages found so far, by offset: each is checked (capture pattern, CRC) by the first stream that reads it, and
+   * the file's other streams take its bytes as they lie. A few bytes per page of the file, once per file.
+   */
+  pages: Map<number, KnownPage>;
+}
+
+interface KnownPage {
+  size: number;
+  serial: number;
+  granule: number;
 }
 
 interface FoundPage {
@@ -109,9 +120,9 @@ class OggUnits implements CodedSource {
   private pageUnit(): CodedUnit | null {
     const { link, linkFormat } = this.shared;
     for (;;) {
-      const found = this.pages.find(this.pos);
-      if (!found || found.page.offset >= link.end) return null;
-      const { page, bytes } = found;
+      const page = this.pageAt(this.pos);
+      if (!page || page.offset >= link.end) return null;
+      const { bytes } = page;
       // Passed for good: a retry after a block read goes on from the next page.
       this.pos = page.offset + page.size;
       // Pages of other logical streams (a multiplexed file's video, say) are no part of the audio.
@@ -122,6 +133,21 @@ class OggUnits implements CodedSource {
       this.nextPosition = 0;
       return unit;
     }
+  }
+
+  /** The page at or after `at`, from the file's known pages when one begins there, else found and checked. */
+  private pageAt(at: number): (KnownPage & { offset: number; bytes: Uint8Array }) | null {
+    const known = this.shared.pages.get(at);
+    if (known) {
+      const bytes = this.bytes.bytes(at, known.size);
+      // A file cut short under its size: the page is not whole any more.
+      return bytes.length === known.size ? { offset: at, size: known.size, serial: known.serial, granule: known.granule, bytes } : null;
+    }
+    const found = this.pages.find(at);
+    if (!found) return null;
+    const { offset, size, serial, granule } = found.page;
+    this.shared.pages.set(offset, { size, serial, granule });
+    return { offset, size, serial, granule, bytes: found.bytes };
   }
 
   unread(): void {
@@ -173,6 +199,7 @@ function oggFile(file: SharedFile): Promise<OggFile> {
       audioStart: pos,
       format: { sampleRate: format.sampleRate, channels: format.channels, totalFrames: linkFrames(link, format), codec: format.codec, bitsPerSample: null },
       codec: { name: format.codec, setup: headers.slice(0, wanted).map(toBase64), delay: format.offset, padding: null, maxUnitBytes: UNIT_LENGTH_SIZE + MAX_PAGE },
+      pages: new Map(),
     };
   });
 }

@@ -157,4 +157,30 @@ describe('units out of the shared blocks', () => {
       await coded.close();
     });
   }
+
+  it('a second Ogg stream of a file takes the pages the first checked, the same bytes', async () => {
+    const path = fixture('vorbis-stereo-44k.ogg');
+    const a = (await openCodedSource(path))!;
+    const first = await allUnits(a);
+    const b = (await openCodedSource(path))!;
+    const pages = (shared(b) as { pages: Map<number, unknown> }).pages;
+    assert.ok(pages.size >= first.length, 'every audio page is known');
+    assert.deepEqual(await allUnits(b), first);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  for (const name of ['mp3-vbr-stereo-44k.mp3', 'flac16-stereo-44k.flac', 'opus-stereo-48k.opus', 'pcm16-stereo-44k.wav']) {
+    it(`${name}: a unit given back is given again, with its position`, async () => {
+      const coded = (await openCodedSource(fixture(name)))!;
+      await coded.restart(5000);
+      const first = await coded.next(4096);
+      const before = { bytes: Buffer.from(first!.bytes), position: first!.position, end: first!.end };
+      const second = await coded.next(4096);
+      coded.unread();
+      const again = await coded.next(4096);
+      assert.deepEqual({ bytes: Buffer.from(again!.bytes), position: again!.position, end: again!.end }, { bytes: Buffer.from(second!.bytes), position: second!.position, end: second!.end });
+      assert.notDeepEqual(before.bytes, Buffer.from(again!.bytes));
+      await coded.close();
+    });
+  }
 });

@@ -33,7 +33,11 @@ export const LINKS: Link[] = [
   { name: '50 Mbit/s, 20 ms RTT', rateKbit: 50_000, rttMs: 20 },
   { name: '4 Mbit/s, 80 ms RTT', rateKbit: 4000, rttMs: 80 },
   { name: '1 Mbit/s, 150 ms RTT', rateKbit: 1000, rttMs: 150 },
-  { name: 'stalls 3 s every minute (4 Mbit/s, 80 ms)', rateKbit: 4000, rttMs: 80, trouble: (p) => p.stallEvery(60_000, 3000) },
+  // The first stall at 30 s, so that a run of one minute sees one too.
+  {
+    name: 'stalls 3 s every minute, from 30 s (4 Mbit/s, 80 ms)', rateKbit: 4000, rttMs: 80,
+    trouble: (p) => setTimeout(() => (p.outage(3000), p.stallEvery(60_000, 3000)), 30_000).unref(),
+  },
   { name: 'a 10 s outage at 30 s (4 Mbit/s, 80 ms)', rateKbit: 4000, rttMs: 80, trouble: (p) => setTimeout(() => p.outage(10_000), 30_000).unref() },
 ];
 

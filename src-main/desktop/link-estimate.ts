@@ -1,9 +1,11 @@
 /**
  * What the link to the server carries, measured from the desktop's own DATA arrivals, and the encoding that fits
  * it. Arrivals say something about the link only while the server has credit to send: then the bytes arrive as
- * fast as the link allows, not as fast as the player consumes. Each second of such open-window time is one sample;
- * the estimate follows a falling sample at once (a link that degrades must be stepped down within one window) and
- * a rising one halfway, so one lucky burst does not switch back to lossless.
+ * fast as the link allows, not as fast as the player consumes. Each second of such open-window time is one
+ * measurement, and the higher of the last two is a sample: one stall or one lost packet's retransmission does not
+ * make a link slow, two seconds in a row do (within the 4 s window). The estimate follows a falling sample at once
+ * (a link that degrades must be stepped down within one window) and a rising one halfway, so one lucky burst does
+ * not switch back to lossless.
  */
 import type { StreamQuality } from '../../src-shared/ipc/contract.js';
 import type { Encoding } from '../../src-shared/protocol/messages.js';
@@ -29,6 +31,8 @@ export class LinkEstimate {
   private openMs = 0;
   private openBytes = 0;
   private lastAt: number | null = null;
+  /** The last second's measurement, kbit/s. */
+  private lastMeasured: number | null = null;
 
   /** The estimate in kbit/s; null before the first sample. */
   get estimateKbps(): number | null {
@@ -46,7 +50,9 @@ export class LinkEstimate {
     this.openMs += Math.max(0, atMs - last);
     this.openBytes += bytes;
     if (this.openMs < SAMPLE_MS) return;
-    this.sample((this.openBytes * 8) / this.openMs);
+    const measured = (this.openBytes * 8) / this.openMs;
+    this.sample(Math.max(measured, this.lastMeasured ?? measured));
+    this.lastMeasured = measured;
     this.openMs = 0;
     this.openBytes = 0;
   }
@@ -62,6 +68,7 @@ export class LinkEstimate {
     this.openMs = 0;
     this.openBytes = 0;
     this.lastAt = null;
+    this.lastMeasured = null;
   }
 
   sample(kbps: number): void {

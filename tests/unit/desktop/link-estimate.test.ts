@@ -1,6 +1,6 @@
 /**
  * The desktop's choice of encoding from what its DATA arrivals say about the link: lossless on a LAN, Opus when
- * the link cannot carry 1.5 times the lossless bitrate, down at once when the link degrades, back up slowly.
+ * the link cannot carry 1.5 times the lossless bitrate, down when the link degrades for two seconds, back up slowly.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -42,18 +42,28 @@ describe('link estimate', () => {
     assert.equal(link.estimateKbps, null);
   });
 
-  test('a degrading link steps down within a second of open-window time, and back up only gradually', () => {
+  test('a degrading link steps down within two seconds of open-window time, and back up only gradually', () => {
     const link = new LinkEstimate();
     let at = feed(link, 0, 3, 20_000);
     assert.ok(Math.abs(link.estimateKbps! - 20_000) < 2_000, `${link.estimateKbps}`);
     assert.equal(link.choose('auto', CD).encoding, 'original');
     link.interrupt();
-    at = feed(link, at + 5000, 1.2, 1_000);
+    at = feed(link, at + 5000, 2.2, 1_000);
     assert.ok(link.estimateKbps! < 1_200, `stepped down to ${link.estimateKbps}`);
     assert.deepEqual(link.choose('auto', CD), { encoding: 'opus', bitrate: 256 });
     link.interrupt();
     feed(link, at + 5000, 1.2, 40_000);
     assert.ok(link.estimateKbps! > 15_000 && link.estimateKbps! < 40_000, `halfway up: ${link.estimateKbps}`);
+  });
+
+  test('one slow second (a stall, a retransmission) is not a slow link; two in a row are', () => {
+    const link = new LinkEstimate();
+    let at = feed(link, 0, 3, 4_000);
+    link.observe(at + 3000, 10_000, true); // a 3 s stall, the window open
+    at = feed(link, at + 3020, 3, 4_000);
+    assert.ok(link.estimateKbps! > 3_000, `after a stall: ${link.estimateKbps}`);
+    feed(link, at, 3, 300);
+    assert.ok(link.estimateKbps! < 400, `after seconds of a slow link: ${link.estimateKbps}`);
   });
 
   test('the now-playing bar says what plays and how it travels', () => {

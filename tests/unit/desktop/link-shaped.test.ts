@@ -67,7 +67,7 @@ describe('playback over shaped links (real server in a tbf-shaped namespace, del
     };
   }
 
-  it('4 Mbit/s, 80 ms RTT: no underrun after the first 10 s, the encoding the rules choose, seeks that land and sound soon', async () => {
+  it('4 Mbit/s, 80 ms RTT: no underrun after the first 10 s, the encoding the rules choose, seeks that land and sound soon', async (t) => {
     const s = await onLink(4000, 80);
     try {
       await wait(18_000);
@@ -94,6 +94,7 @@ describe('playback over shaped links (real server in a tbf-shaped namespace, del
         assert.ok(Math.abs(r.positionMs - positionMs) < 50);
         await wait(1000);
       }
+      t.diagnostic(`seek to sound ${seeks.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       const median = [...seeks].sort((a, b) => a - b)[1]!;
       assert.ok(median < 450, `seek to sound ${seeks.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     } finally {

@@ -8,6 +8,13 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 export const BLOCK_BYTES = 64 * 1024;
 /** Enough for a few hundred distinct tracks being played at once; memory that does not grow with listeners. */
 export const DEFAULT_BUDGET_BYTES = 48 * 1024 * 1024;
+/**
+ * A block no stream has asked for in this long goes, whatever the budget: listeners of one track who follow each
+ * other closely share its blocks, and the blocks they have all passed would otherwise stay until the budget is full
+ * (the page cache keeps the file for later readers anyway). Longer than a slow stream takes to read one block (Opus
+ * at 96 kbit/s: 5 s).
+ */
+export const IDLE_BLOCK_MS = 10_000;
 
 interface OpenFile {
   fh: FileHandle;
@@ -42,12 +49,16 @@ export interface SharedFile {
 export class FileBlockCache {
   private readonly files = new Map<string, Promise<OpenFile>>();
   /** Insertion order is recency: a hit moves its block to the end. */
-  private readonly blocks = new Map<string, Buffer>();
+  private readonly blocks = new Map<string, { data: Buffer; usedAt: number }>();
   private readonly pending = new Map<string, Promise<Buffer>>();
   private bytes = 0;
   private evicted = 0;
 
-  constructor(private readonly budgetBytes = DEFAULT_BUDGET_BYTES) {}
+  constructor(
+    private readonly budgetBytes = DEFAULT_BUDGET_BYTES,
+    private readonly idleMs = IDLE_BLOCK_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   get cachedBytes(): number {
     return this.bytes;
@@ -99,8 +110,9 @@ export class FileBlockCache {
     const hit = this.blocks.get(id);
     if (hit) {
       this.blocks.delete(id);
+      hit.usedAt = this.now();
       this.blocks.set(id, hit);
-      return hit;
+      return hit.data;
     }
     let reading = this.pending.get(id);
     if (!reading) {
@@ -116,7 +128,7 @@ export class FileBlockCache {
       const block = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.fh.read(block, 0, length, start);
       const data = bytesRead === length ? block : block.subarray(0, bytesRead);
-      this.blocks.set(id, data);
+      this.blocks.set(id, { data, usedAt: this.now() });
       this.bytes += data.length;
       this.evict();
       return data;
@@ -125,11 +137,13 @@ export class FileBlockCache {
     }
   }
 
+  /** Least recently used first: over the budget, or idle too long. */
   private evict(): void {
+    const idleSince = this.now() - this.idleMs;
     for (const [id, block] of this.blocks) {
-      if (this.bytes <= this.budgetBytes) return;
+      if (this.bytes <= this.budgetBytes && block.usedAt >= idleSince) return;
       this.blocks.delete(id);
-      this.bytes -= block.length;
+      this.bytes -= block.data.length;
       this.evicted++;
     }
   }

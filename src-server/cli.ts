@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it sizes the heap before the other modules allocate.
+import './server/young-generation.js';
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, homedir } from 'node:os';

@@ -123,12 +123,16 @@ async function startInProcess(o: ServeOptions, library: Library, tls: ServerCred
 }
 
 /**
- * A worker's young generation stays small (1 MiB semi-spaces, V8's default grows them to 16 MiB): what a stream
- * allocates dies young and is little, so the larger space bought no CPU in the streams bench and cost each worker
- * some 30 MiB, about 100 KiB per listener at 500 listeners (docs/PERFORMANCE.md). A size given to node is kept.
+ * A worker's heap is kept small: 1 MiB semi-spaces (V8's default grows them to 16 MiB) and V8's memory-saving mode,
+ * which collects the old generation before it has doubled. What a stream allocates is little and dies young, so
+ * neither cost CPU that the streams bench could see, and together they took the RSS a listener adds from about
+ * 80 KiB to about 25 (docs/PERFORMANCE.md). Flags given to node are kept and win.
  */
 export function workerExecArgv(execArgv: readonly string[]): string[] {
-  return execArgv.some((a) => a.startsWith('--max-semi-space-size')) ? [...execArgv] : [...execArgv, '--max-semi-space-size=1'];
+  const argv = [...execArgv];
+  if (!argv.some((a) => /^--(max-semi-space-size|semi-space-growth-factor)/.test(a))) argv.push('--max-semi-space-size=1');
+  if (!argv.some((a) => /^--(no-)?optimize-for-size/.test(a))) argv.push('--optimize-for-size');
+  return argv;
 }
 
 /** The port is bound here first, so that a port in use is reported before workers or a scan start. */

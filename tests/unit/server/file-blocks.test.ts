@@ -41,6 +41,26 @@ describe('FileBlockCache', () => {
     await f.release();
   });
 
+  it('lets a block go once no reader has asked for it for a while, within the budget too', async () => {
+    const path = fileOf(100_000);
+    let now = 0;
+    const cache = new FileBlockCache(1 << 20, 10_000, () => now);
+    const f = await cache.open(path);
+    await f.blockAt(0, 10_000);
+    now = 6_000;
+    await f.blockAt(10_000, 10_000);
+    now = 9_000;
+    assert.ok(f.blockAt(0, 10_000) instanceof Buffer, 'asked for again within the idle time: kept, and its clock restarts');
+    now = 17_000;
+    await f.blockAt(20_000, 10_000);
+    assert.equal(cache.cachedBytes, 20_000, 'one block held for 11 s went, though far within the budget');
+    assert.ok(f.blockAt(0, 10_000) instanceof Buffer, 'touched 8 s ago: kept');
+    const reread = f.blockAt(10_000, 10_000);
+    assert.ok(reread instanceof Promise, 'the one untouched for 11 s is read again');
+    assert.equal((await reread)[0], 10_000 & 0xff);
+    await f.release();
+  });
+
   it('opens a file once for all its readers and closes it with the last', async () => {
     const path = fileOf(1000);
     const cache = new FileBlockCache();

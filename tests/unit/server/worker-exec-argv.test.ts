@@ -1,9 +1,27 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { workerExecArgv } from '../../../src-server/server/serve.js';
 
-test('cluster workers get a small young generation, unless node was given a size', () => {
-  assert.deepEqual(workerExecArgv([]), ['--max-semi-space-size=1']);
-  assert.deepEqual(workerExecArgv(['--cpu-prof']), ['--cpu-prof', '--max-semi-space-size=1']);
-  assert.deepEqual(workerExecArgv(['--max-semi-space-size=8']), ['--max-semi-space-size=8']);
+test('cluster workers get a small young generation and the memory-saving mode of V8, unless node was told otherwise', () => {
+  assert.deepEqual(workerExecArgv([]), ['--max-semi-space-size=1', '--optimize-for-size']);
+  assert.deepEqual(workerExecArgv(['--cpu-prof']), ['--cpu-prof', '--max-semi-space-size=1', '--optimize-for-size']);
+  assert.deepEqual(workerExecArgv(['--max-semi-space-size=8', '--no-optimize-for-size']), ['--max-semi-space-size=8', '--no-optimize-for-size']);
+});
+
+test('every process of the server keeps its young generation at its first size through a burst of allocation', () => {
+  const burst = `const keep = []; for (let i = 0; i < 3e6; i++) { const o = { i, s: 'x' + i }; if (i % 1000 === 0) keep.push(o); }
+    const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    console.log(space.space_size);`;
+  const newSpace = (keep: boolean) => {
+    const script = `import v8 from 'node:v8'; import './src-server/server/young-generation.ts';
+      ${keep ? '' : "v8.setFlagsFromString('--semi-space-growth-factor=2');"} ${burst}`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return Number(r.stdout.trim());
+  };
+  const grown = newSpace(false);
+  const kept = newSpace(true);
+  assert.ok(kept <= 4 * 1024 * 1024, `new space ${kept} bytes after the burst`);
+  assert.ok(grown > kept, `V8 alone grows it (${grown} bytes), or this test shows nothing`);
 });

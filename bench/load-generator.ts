@@ -11,8 +11,8 @@ export const CD_BYTES_PER_SECOND = 44100 * 4;
 export const BUFFER_SECONDS = 2;
 /** Listeners play in steps of 100 ms of audio. */
 const TICK_MS = 100;
-/** The server's low-water mark of credit (docs/PROTOCOL.md 8.3): 64 KiB or half the window, whichever is less. */
-const LOW_WATER_BYTES = 65536;
+/** The server's low-water mark of credit (docs/PROTOCOL.md 8.3): 256 KiB or half the window, whichever is less. */
+const LOW_WATER_BYTES = 262144;
 
 export type GeneratorTarget =
   | { kind: 'atp'; port: number; encoding: string; tracks: { id: string; bytesPerSecond: number }[] }

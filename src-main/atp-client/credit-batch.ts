@@ -1,6 +1,6 @@
 /**
  * Credit returned in steps rather than as it is consumed. The server holds DATA back until the free part of the
- * window reaches its low-water mark (PROTOCOL.md §8.3: the reference server's is 64 KiB or half the PLAY's window,
+ * window reaches its low-water mark (PROTOCOL.md §8.3: the reference server's is 256 KiB or half the PLAY's window,
  * whichever is less), so a CREDIT smaller than that mark only costs a frame to send and one to read: crediting in
  * steps of the mark is as good, and far cheaper than a CREDIT for each report of the player (§8.3: "in batches").
  * It never leaves the server waiting on credit the client holds: what is held is less than half the window, so
@@ -9,10 +9,10 @@
  */
 
 /** The reference server's low-water mark at its largest (PROTOCOL.md §8.3). */
-export const LOW_WATER_BYTES = 65536;
+export const LOW_WATER_BYTES = 262144;
 
 /**
- * The credit step for a PLAY's window: the reference server's low-water mark for it, 64 KiB or half the window,
+ * The credit step for a PLAY's window: the reference server's low-water mark for it, 256 KiB or half the window,
  * whichever is less, in whole units (sample frames of PCM; 1 for coded bytes).
  */
 export function creditStep(window: number, unit = 1): number {

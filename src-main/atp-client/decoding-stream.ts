@@ -166,6 +166,8 @@ export class DecodingStream extends EventEmitter<ClientStreamEvents> implements 
         }
         this.queue.shift();
         if ('end' in next) {
+          // Every unit sent is decoded: what is held goes back now, before the holder tears the stream down.
+          this.credits.flush();
           this.emit('end', this.endOf(next.end));
           continue;
         }

@@ -13,7 +13,7 @@ import { DecodingStream, type PcmStream } from '../atp-client/decoding-stream.js
 import type { LinkEstimate, StreamChoice } from './link-estimate.js';
 
 /** The most credit a server may wait for before it sends (the reference server's low-water mark at its highest). */
-const LOW_WATER_MAX = 65536;
+const LOW_WATER_MAX = 262144;
 
 export interface OpenedStream {
   stream: PcmStream;
@@ -84,7 +84,7 @@ function meterLink(raw: ClientStream, link: LinkEstimate, onSample: () => void):
   raw.on('data', (chunk) => {
     const bytes = chunk.pcm.length;
     // Room for this DATA is not enough: a server may wait for its low-water mark (PROTOCOL.md 8.3) before sending.
-    const open = afterLast + Math.max(bytes, LOW_WATER_MAX) <= window;
+    const open = afterLast + Math.max(bytes, Math.min(LOW_WATER_MAX, Math.floor(window / 2))) <= window;
     outstanding += bytes;
     afterLast = outstanding;
     const before = link.estimateKbps;

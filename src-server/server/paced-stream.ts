@@ -33,10 +33,11 @@ export interface PlayerStream {
 
 /**
  * The credit a stream waits for before it sends more, unless what is left of the track is less (PROTOCOL.md §8.3):
- * DATA of a few hundred bytes for each small CREDIT would cost a system call each. Half the window at most, so a
- * small window still flows.
+ * DATA of a few hundred bytes for each small CREDIT would cost a system call each, and every turn a listener costs
+ * (a CREDIT read, a writev) costs more than the bytes: 256 KiB makes a CD listener with a 2 s window one turn a
+ * second. Half the window at most, so a small window still flows and a client never waits on half its window.
  */
-export const LOW_WATER_BYTES = 64 * 1024;
+export const LOW_WATER_BYTES = 256 * 1024;
 
 /**
  * Buffers DATA is built in, reused once the socket has taken their bytes: a stream holds none between DATA, and

@@ -8,7 +8,7 @@ import { PlaybackSession } from '../../../src-main/desktop/playback-session.js';
 import type { StreamFormat } from '../../../src-shared/protocol/messages.js';
 
 describe('creditStep', () => {
-  test('the server’s low-water mark: half the PLAY’s window, at most 64 KiB, in whole frames', () => {
+  test('the server’s low-water mark: half the PLAY’s window, at most 256 KiB, in whole frames', () => {
     assert.equal(creditStep(10 * LOW_WATER_BYTES, 4), LOW_WATER_BYTES);
     assert.equal(creditStep(88200, 4), 44100);
     assert.equal(creditStep(2 * 1001, 4), 1000, 'rounded down to whole 4-byte frames');

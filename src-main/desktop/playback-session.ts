@@ -251,8 +251,6 @@ export class PlaybackSession {
     this.closed = true;
     this.stream.removeAllListeners('data');
     this.stream.removeAllListeners('end');
-    // The TEARDOWN goes out now; its answer is not waited for. The server reads a connection's frames in order, so
-    // a SETUP sent after this one (the next track, at a click) already finds the stream gone, one round trip sooner.
-    void this.stream.teardown().catch(() => {});
+    await this.stream.teardown().catch(() => {});
   }
 }

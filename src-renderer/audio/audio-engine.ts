@@ -143,6 +143,8 @@ export class AudioEngine {
   }
 
   async start(stream: StreamStarted, fade: boolean): Promise<void> {
+    // The player drops every older stream as this one starts (and a prefetched one would be newer).
+    for (const id of this.streams.keys()) if (id < stream.streamId) this.streams.delete(id);
     this.streams.set(stream.streamId, stream);
     this.playing(!stream.paused);
     await this.prepare(stream.format.sampleRate);

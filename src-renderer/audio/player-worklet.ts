@@ -11,11 +11,13 @@ import { worklet } from './worklet-scope.js';
 const RING_SECONDS = 12;
 const FADE_SECONDS = 0.005;
 /**
- * How often the player reports position and consumption: four times a second. Each report wakes the page's main
- * thread and sends credit and the position up to the controller, so this cadence is most of the renderer's cost
- * while it plays; a change the page must see at once (running dry, the whole stream received) is reported at once.
+ * How often the player reports position and consumption: four times a second, and half as often while the ring
+ * holds CALM_SECONDS or more (the credit can wait then). Each report wakes the page's main thread and sends credit
+ * and the position up to the controller, so this cadence is most of the renderer's cost while it plays; a change
+ * the page must see at once (running dry, the whole stream received) is reported at once.
  */
 const REPORT_SECONDS = 0.25;
+const CALM_SECONDS = 1.5;
 
 type Mode = 'idle' | 'playing' | 'paused';
 
@@ -39,6 +41,9 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
   private overflows = 0;
   private quanta = 0;
   private readonly reportEvery = Math.max(1, Math.round((worklet.sampleRate * REPORT_SECONDS) / 128));
+  private readonly calmFrames = worklet.sampleRate * CALM_SECONDS;
+  /** The fade-out of a pause or a seek's hold just ended: where it stopped is reported at once. */
+  private stopped = false;
 
   constructor() {
     super();
@@ -213,6 +218,7 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
         this.primed = true;
         if (this.gain === 0 && this.target === 0) {
           this.mode = this.mode === 'playing' ? 'paused' : this.mode;
+          this.stopped = true;
           break;
         }
       }
@@ -225,12 +231,14 @@ class PlayerProcessor extends worklet.AudioWorkletProcessor {
     left.fill(0, done);
     if (right !== left) right.fill(0, done);
     index.fill(-1, done);
-    if (++this.quanta >= this.reportEvery) this.report();
+    const every = this.ring.bufferedFrames >= this.calmFrames ? 2 * this.reportEvery : this.reportEvery;
+    if (++this.quanta >= every || this.stopped) this.report();
     return true;
   }
 
   private report(): void {
     this.quanta = 0;
+    this.stopped = false;
     this.send({
       kind: 'status',
       streamId: this.current,

@@ -225,9 +225,12 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
         set({ index, status: 'loading', positionMs: fromMs, durationMs: track.durationMs ?? 0, buffering: true, error: null, upcoming: null });
         if (old) engine.drop(old.stream.streamId);
         try {
-          // The sound device is set up at the track's rate before asking for data, so no data waits on it.
-          if (track.sampleRate) await engine.prepare(track.sampleRate);
+          // The sound device is set up at the track's rate while the data is asked for: a graph being built holds
+          // what arrives until it is ready, so no data is lost, and a click does not wait for the device first.
+          const ready = track.sampleRate ? engine.prepare(track.sampleRate) : null;
+          ready?.catch(() => {}); // awaited below, unless the play fails first
           const stream = await api.play(fromMs > 0 ? { track: track.id, positionMs: fromMs } : { track: track.id });
+          await ready;
           if (token !== playToken) return;
           const rateChanged = engine.sampleRate !== stream.format.sampleRate;
           await engine.start(stream, cutting);

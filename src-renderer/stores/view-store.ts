@@ -4,8 +4,8 @@
  */
 import { createStore } from 'zustand/vanilla';
 
-export type ListView = 'tracks' | 'albums' | 'artists' | 'genres' | 'search' | 'favourites' | 'playlists' | 'recent' | 'added';
-export const LIST_VIEWS: readonly ListView[] = ['tracks', 'albums', 'artists', 'genres', 'search', 'favourites', 'playlists', 'recent', 'added'];
+export type ListView = 'tracks' | 'albums' | 'artists' | 'genres' | 'search' | 'favourites' | 'playlists' | 'recent' | 'most' | 'added';
+export const LIST_VIEWS: readonly ListView[] = ['tracks', 'albums', 'artists', 'genres', 'search', 'favourites', 'playlists', 'recent', 'most', 'added'];
 
 export type PageKind = 'album' | 'artist' | 'genre' | 'playlist';
 const PAGE_KINDS: readonly string[] = ['album', 'artist', 'genre', 'playlist'];

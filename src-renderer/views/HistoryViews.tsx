@@ -1,4 +1,7 @@
-/** Recently played (LIST by `played`) and recently added (LIST by `added`), newest first, a page at a time. */
+/**
+ * Recently played (LIST by `played`), most played (by `plays`) and recently added (by `added`), each from the top,
+ * a page at a time.
+ */
 import { useEffect, useState } from 'react';
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import { t, tn } from '../i18n.js';
@@ -48,6 +51,17 @@ export function RecentlyPlayedView() {
   return (
     <PagedTracks label={t('view.recent')} testId="recent-view" empty={t('noHistory')} pageOf={async (offset) => {
       const reply = await api.list({ sort: 'played', order: 'desc', offset, limit: HISTORY_PAGE });
+      return { tracks: reply.tracks, total: reply.total };
+    }} />
+  );
+}
+
+/** The account's played tracks the library holds, most plays first (ties: the last played first). */
+export function MostPlayedView() {
+  const { api } = useApp();
+  return (
+    <PagedTracks label={t('view.most')} testId="most-view" empty={t('noHistory')} pageOf={async (offset) => {
+      const reply = await api.list({ sort: 'plays', order: 'desc', offset, limit: HISTORY_PAGE });
       return { tracks: reply.tracks, total: reply.total };
     }} />
   );

@@ -9,7 +9,7 @@ import { SearchView } from './SearchView.js';
 import { ViewNav } from './ViewNav.js';
 import { FavouritesView } from './FavouritesView.js';
 import { PlaylistPage, PlaylistsView } from './PlaylistViews.js';
-import { RecentlyAddedView, RecentlyPlayedView } from './HistoryViews.js';
+import { MostPlayedView, RecentlyAddedView, RecentlyPlayedView } from './HistoryViews.js';
 import './views.css';
 
 /** The library area: the views' buttons, then the view chosen (or the large now-playing view over it). */
@@ -28,6 +28,7 @@ export function MainView({ searchRef }: { searchRef: React.RefObject<HTMLInputEl
   else if (view.kind === 'playlists') body = <PlaylistsView />;
   else if (view.kind === 'favourites') body = <FavouritesView />;
   else if (view.kind === 'recent') body = <RecentlyPlayedView />;
+  else if (view.kind === 'most') body = <MostPlayedView />;
   else if (view.kind === 'added') body = <RecentlyAddedView />;
   else if (view.kind === 'genre') body = <GenrePage key={view.id} id={view.id} name={view.name} />;
   else body = <LibraryView searchRef={searchRef} />;

@@ -77,6 +77,7 @@ const BROWSE_VIEWS: ViewStep[] = [
     leave: backToTracks,
   },
   { name: 'recently-played', enter: tab('recent', '[data-testid="recent-view"] .page-facts'), leave: backToTracks },
+  { name: 'most-played', enter: tab('most', '[data-testid="most-view"] .page-facts'), leave: backToTracks },
   { name: 'recently-added', enter: tab('added', '[data-testid="added-view-tracks"] .track-line'), leave: backToTracks },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * Recently played in the real app against a real atp-server (300 tracks): what the account played on another
  * device shows, whole rows, last played first (LIST by `played`, PROTOCOL.md §7.1), and a new play moves its track
- * to the top when the view is opened again.
+ * to the top when the view is opened again; Most played shows the `plays` sort's order.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -66,5 +66,16 @@ describe('recently played (Chromium, the real app, plays from a second device)',
     await play(a);
     await openRecent(3);
     assert.deepEqual(await shownIds(page), [a, c, b]);
+  });
+
+  it('Most played lists the played tracks in the order of the server’s `plays` sort, most first', async () => {
+    const expected = (await other.list({ sort: 'plays', order: 'desc', limit: 50 })).tracks.map((t) => t.id);
+    assert.equal(expected.length, 3, 'the three tracks played above');
+    await page.getByTestId('view-tracks').click();
+    await page.getByTestId('view-most').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="most-view-tracks"] [data-track-id]').length === n, expected.length);
+    const ids = await page.getByTestId('most-view-tracks').locator('[data-track-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-track-id')));
+    assert.deepEqual(ids, expected);
+    await checkView(page, 'most played');
   });
 });

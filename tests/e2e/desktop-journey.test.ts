@@ -105,7 +105,10 @@ describe('desktop journey (Chromium, the built shell under the Electron stand-in
   });
 
   it('seek lands within 20 ms of the target, and plays the track’s samples from there', async () => {
-    const targetMs = 1500;
+    // Far from where the track is playing, so that the audio before the seek cannot pass the target (and start the
+    // tap) while the seek is on its way: 2.5 s ahead, or 1.5 s back near the end of the 8 s track.
+    const nowMs = await page.evaluate(() => (window as any).atpApp.player.getState().positionMs as number);
+    const targetMs = Math.round(nowMs + 2500 <= 6000 ? nowMs + 2500 : nowMs - 1500);
     const target = (targetMs * rate) / 1000;
     const tolerance = (20 * rate) / 1000;
     const heard = await armTap(page, target - tolerance, rate / 4, target + tolerance);

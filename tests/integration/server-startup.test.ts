@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import { FrameType, build, parseListReply, parseLoginReply } from '../../src-shared/protocol/index.js';
+import { FrameType, build, parseListReply, parseLoginReply, type Frame } from '../../src-shared/protocol/index.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { DEMO_LIBRARY, SERVER_BIN } from '../helpers/server-process.js';
 
@@ -115,14 +115,22 @@ describe('server start-up', () => {
     const proc = spawn(process.execPath, [SERVER_BIN, '--library', big, '--no-auth', '--state-dir', state(), '--port', String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
     const ready = new Promise<void>((resolve) => createInterface({ input: proc.stdout }).once('line', () => resolve()));
     try {
+      // The server binds the port once to check it is free before it scans: a connection that lands in that instant
+      // is closed with the check, as one made before any server listens is refused. Either way the client tries again.
       let peer: RawPeer | null = null;
-      for (const deadline = Date.now() + 10_000; !peer && Date.now() < deadline; ) {
+      let loginAck: Frame | null = null;
+      for (const deadline = Date.now() + 10_000; !loginAck && Date.now() < deadline; ) {
         peer = await RawPeer.open(port).catch(() => null);
-        if (!peer) await new Promise((r) => setTimeout(r, 10));
+        if (!peer) {
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
+        peer.send(build.login({ user: 'early' }));
+        loginAck = await peer.next((f) => f.ack).catch(() => null);
+        if (!loginAck) peer.close();
       }
-      assert.ok(peer, 'the port is bound');
-      peer.send(build.login({ user: 'early' }));
-      const login = parseLoginReply((await peer.next((f) => f.ack)).payload);
+      assert.ok(peer && loginAck, 'the port is bound and LOGIN answered');
+      const login = parseLoginReply(loginAck.payload);
       assert.equal(login.library.scan.state, 'scanning');
       assert.equal(login.library.total, 0);
       await ready;

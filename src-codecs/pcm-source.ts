@@ -26,8 +26,9 @@ export interface PcmSource {
   /**
    * Present where the file's bytes are s16le already (a 16-bit PCM WAV): the next up to `maxFrames` frames as views
    * of bytes the process holds anyway (shared file blocks), so a stream sends them without copying. Empty at the end.
+   * Answered at once when the bytes are in memory, so a stream need not wait a queue turn for them.
    */
-  readonly views?: (maxFrames: number) => Promise<Uint8Array[]>;
+  readonly views?: (maxFrames: number) => Uint8Array[] | Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
 

@@ -86,6 +86,13 @@ export function converter(layout: Pick<WavLayout, 'encoding' | 'bitsPerSample'>)
   }
 }
 
+/** Frames as they lie in one shared block: `frames` of them from byte `from`. */
+export interface TakenFrames {
+  block: Buffer;
+  from: number;
+  frames: number;
+}
+
 /**
  * A WAV's data chunk read straight out of the process's shared file blocks (file-blocks.ts): listeners of one file
  * share its bytes, and a reader holds no buffer of its own. Blocks are a whole number of sample frames from the data
@@ -115,17 +122,22 @@ export class WavFrames {
     this.frame = Math.max(0, Math.min(frame, this.layout.totalFrames));
   }
 
-  /** Up to `maxFrames` frames from `frame` on, as they lie in the file (at most to the end of one block); null at the end. */
-  async take(maxFrames: number): Promise<{ block: Buffer; from: number; frames: number } | null> {
-    const { blockAlign, dataStart, totalFrames } = this.layout;
-    const wanted = Math.min(maxFrames, totalFrames - this.frame);
+  /**
+   * Up to `maxFrames` frames from `frame` on, as they lie in the file (at most to the end of one block); null at the
+   * end. Answered at once when the block is cached, so a stream that follows others pays no queue turn for it.
+   */
+  take(maxFrames: number): TakenFrames | null | Promise<TakenFrames | null> {
+    const wanted = Math.min(maxFrames, this.layout.totalFrames - this.frame);
     if (wanted <= 0) return null;
-    const byte = this.frame * blockAlign;
+    const byte = this.frame * this.layout.blockAlign;
     const blockStart = byte - (byte % this.blockBytes);
-    const cached = this.file.blockAt(dataStart + blockStart, this.blockBytes);
-    const block = cached instanceof Buffer ? cached : await cached;
-    const from = byte - blockStart;
-    const frames = Math.min(wanted, Math.floor((block.length - from) / blockAlign));
+    const cached = this.file.blockAt(this.layout.dataStart + blockStart, this.blockBytes);
+    if (cached instanceof Promise) return cached.then((block) => this.takeFrom(block, byte - blockStart, wanted));
+    return this.takeFrom(cached, byte - blockStart, wanted);
+  }
+
+  private takeFrom(block: Buffer, from: number, wanted: number): TakenFrames | null {
+    const frames = Math.min(wanted, Math.floor((block.length - from) / this.layout.blockAlign));
     if (frames <= 0) return null;
     this.frame += frames;
     return { block, from, frames };
@@ -152,22 +164,32 @@ export async function openWavFrames(path: string): Promise<WavFrames> {
 class WavSource implements PcmSource {
   private readonly passthrough: boolean;
   private readonly convert: (src: Buffer, i: number) => number;
-  readonly views?: (maxFrames: number) => Promise<Uint8Array[]>;
+  readonly views?: (maxFrames: number) => Uint8Array[] | Promise<Uint8Array[]>;
 
   constructor(private readonly frames: WavFrames) {
     const { layout } = frames;
     this.passthrough = layout.encoding === 'int' && layout.bitsPerSample === 16;
     this.convert = converter(layout);
-    if (this.passthrough) this.views = (maxFrames) => this.blockViews(maxFrames);
+    if (this.passthrough) this.views = (maxFrames) => this.blockViews(maxFrames, []);
   }
 
-  /** Frames run over at most a block boundary or two: the views of each block they lie in. */
-  private async blockViews(maxFrames: number): Promise<Uint8Array[]> {
-    const views: Uint8Array[] = [];
+  /**
+   * Frames run over at most a block boundary or two: the views of each block they lie in, added to `views`. At once
+   * while the blocks are cached; a block read from disk continues the same gathering after it.
+   */
+  private blockViews(maxFrames: number, views: Uint8Array[]): Uint8Array[] | Promise<Uint8Array[]> {
     const { blockAlign } = this.frames.layout;
     let left = maxFrames;
     while (left > 0) {
-      const got = await this.frames.take(left);
+      const got = this.frames.take(left);
+      if (got instanceof Promise) {
+        const rest = left;
+        return got.then((taken) => {
+          if (!taken) return views;
+          views.push(taken.block.subarray(taken.from, taken.from + taken.frames * blockAlign));
+          return this.blockViews(rest - taken.frames, views);
+        });
+      }
       if (!got) break;
       views.push(got.block.subarray(got.from, got.from + got.frames * blockAlign));
       left -= got.frames;

@@ -159,7 +159,7 @@ export class Connection implements StreamSink {
     return this.socket.writableLength === 0;
   }
 
-  writeChunks(chunks: readonly Uint8Array[]): void {
+  writeChunks(head: Uint8Array, body: readonly Uint8Array[]): void {
     const socket = this.socket;
     if (socket.destroyed) return;
     // Everything a stream sends in one turn (a CREDIT's worth: DATA after DATA) goes out in one writev.
@@ -168,7 +168,8 @@ export class Connection implements StreamSink {
       socket.cork();
       process.nextTick(this.uncork, socket);
     }
-    for (const chunk of chunks) socket.write(chunk);
+    socket.write(head);
+    for (const chunk of body) socket.write(chunk);
   }
 
   private readonly uncork = (socket: Socket): void => {

@@ -176,7 +176,7 @@ export class OriginalStreamSession extends PacedStream {
       const payloadStart = writeFrameHead(head, 0, this.dataHeader(), payloadLength);
       writeDataHeader(head, payloadStart, this.epoch, position);
       this.credit -= bytes;
-      this.sink.writeChunks([head, ...chunks]);
+      this.sink.writeChunks(head, chunks);
     }
   }
 

@@ -12,8 +12,8 @@ export interface StreamSink {
   readonly congested: boolean;
   /** True when the bytes went to the kernel at once, so the caller may reuse their buffer. */
   write(bytes: Uint8Array): boolean;
-  /** One frame in pieces, handed to the kernel in one system call (writev); the socket may keep the pieces. */
-  writeChunks(chunks: readonly Uint8Array[]): void;
+  /** One frame, its head and then its body in pieces, handed to the kernel in one system call (writev); the socket may keep the pieces. */
+  writeChunks(head: Uint8Array, body: readonly Uint8Array[]): void;
   /** `reason` is set only when the track ended before the totalFrames its SETUP reply announced. */
   onEnd(did: number, epoch: number, totalFrames: number, reason?: string): void;
   onFailure(did: number, err: Error): void;

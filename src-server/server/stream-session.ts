@@ -46,17 +46,10 @@ export class StreamSession extends PacedStream {
   /**
    * DATA whose samples are the file's own bytes: the header, then views of the shared file blocks, in one writev,
    * with no copy and no buffer of the stream's own (the socket holds the views until the kernel has the bytes).
-   * False when the stream finished or failed.
+   * False when the stream finished.
    */
-  private async sendViews(views: (maxFrames: number) => Promise<Uint8Array[]>, frames: number): Promise<boolean> {
+  private sendViews(chunks: Uint8Array[]): boolean {
     const { bytesPerFrame, totalFrames } = this.format;
-    let chunks: Uint8Array[];
-    try {
-      chunks = await views(frames);
-    } catch (err) {
-      this.fail(err as Error);
-      return false;
-    }
     let bytes = 0;
     for (const c of chunks) bytes += c.length;
     const got = bytes / bytesPerFrame;
@@ -70,7 +63,7 @@ export class StreamSession extends PacedStream {
     writeDataHeader(head, payloadStart, this.epoch, this.nextFrame);
     this.credit -= bytes;
     this.nextFrame += got;
-    this.sink.writeChunks([head, ...chunks]);
+    this.sink.writeChunks(head, chunks);
     return true;
   }
 
@@ -92,7 +85,15 @@ export class StreamSession extends PacedStream {
       const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), rest);
       if (frames <= 0) return;
       if (this.source.views && !this.checksum) {
-        if (!(await this.sendViews(this.source.views, frames))) return;
+        let chunks: Uint8Array[];
+        try {
+          // Cached blocks answer at once: a turn's DATA then go out without a queue turn between them.
+          const views = this.source.views(frames);
+          chunks = views instanceof Promise ? await views : views;
+        } catch (err) {
+          return this.fail(err as Error);
+        }
+        if (!this.sendViews(chunks)) return;
         continue;
       }
       // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.

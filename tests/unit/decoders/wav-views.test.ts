@@ -31,6 +31,11 @@ test('a 16-bit WAV gives its frames as views of the shared blocks: across block 
       assert.equal(views.length, blocks, `one view per block that frames ${from}…${last} lie in`);
     }
     assert.deepEqual(await source.views(10), [], 'at the end: no views');
+    // Blocks read once are cached: a stream that follows gets its views at once, with no promise to wait for.
+    await source.seek(0);
+    const again = source.views(BLOCK_BYTES / 4 + 100);
+    assert.ok(Array.isArray(again), 'cached blocks answer synchronously');
+    assert.ok(Buffer.concat(again).equals(data.subarray(0, (BLOCK_BYTES / 4 + 100) * 4)), 'with the same bytes');
   } finally {
     await source.close();
   }

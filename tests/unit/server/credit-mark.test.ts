@@ -24,7 +24,7 @@ function recordingSink(): StreamSink & { data: Frame[] } {
     congested: false,
     data,
     write: (bytes) => (take(bytes), true),
-    writeChunks: (chunks) => chunks.forEach(take),
+    writeChunks: (head, body) => (take(head), body.forEach(take)),
     onEnd: () => {},
     onFailure: (_did, err) => assert.fail(err),
   };

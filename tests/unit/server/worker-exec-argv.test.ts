@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { workerExecArgv } from '../../../src-server/server/serve.js';
 
-test('cluster workers get a small young generation and the memory-saving mode of V8, unless node was told otherwise', () => {
-  assert.deepEqual(workerExecArgv([]), ['--max-semi-space-size=1', '--optimize-for-size']);
-  assert.deepEqual(workerExecArgv(['--cpu-prof']), ['--cpu-prof', '--max-semi-space-size=1', '--optimize-for-size']);
-  assert.deepEqual(workerExecArgv(['--max-semi-space-size=8', '--no-optimize-for-size']), ['--max-semi-space-size=8', '--no-optimize-for-size']);
+test('cluster workers get a small young generation and an old generation collected at a fifth of growth, unless node was told otherwise', () => {
+  assert.deepEqual(workerExecArgv([]), ['--max-semi-space-size=1', '--heap-growing-percent=20']);
+  assert.deepEqual(workerExecArgv(['--cpu-prof']), ['--cpu-prof', '--max-semi-space-size=1', '--heap-growing-percent=20']);
+  assert.deepEqual(workerExecArgv(['--max-semi-space-size=8', '--heap-growing-percent=50']), ['--max-semi-space-size=8', '--heap-growing-percent=50']);
+  assert.deepEqual(workerExecArgv(['--optimize-for-size']), ['--optimize-for-size', '--max-semi-space-size=1'], 'a memory mode chosen by hand is left alone');
 });
 
 test('every process of the server keeps its young generation at its first size through a burst of allocation', () => {

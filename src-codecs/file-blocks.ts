@@ -46,11 +46,47 @@ export interface SharedFile {
   release(): Promise<void>;
 }
 
+/** A cached block, linked into the cache's recency list (oldest first). */
+interface CachedBlock {
+  readonly data: Buffer;
+  usedAt: number;
+  readonly table: BlockTable;
+  readonly id: number;
+  older: CachedBlock | null;
+  newer: CachedBlock | null;
+}
+
+/**
+ * The blocks of one file (path, size and modification time), by block size and start. Numbers, not strings: a look-up
+ * is a turn of every stream, and a key built and hashed each time cost more than the look-up.
+ */
+class BlockTable {
+  readonly cached = new Map<number, CachedBlock>();
+  readonly pending = new Map<number, Promise<Buffer>>();
+  private readonly sizes: number[] = [];
+
+  constructor(readonly key: string) {}
+
+  /**
+   * One number for (start, blockBytes). A file is read in one or two block sizes (a WAV's frame-aligned blocks and
+   * the coded readers' BLOCK_BYTES), and eight leave starts up to 2^50 exact.
+   */
+  id(start: number, blockBytes: number): number {
+    let slot = this.sizes.indexOf(blockBytes);
+    if (slot < 0) {
+      if (this.sizes.length === 8) throw new RangeError(`a file is read in at most 8 block sizes, not ${blockBytes} too`);
+      slot = this.sizes.push(blockBytes) - 1;
+    }
+    return start * 8 + slot;
+  }
+}
+
 export class FileBlockCache {
   private readonly files = new Map<string, Promise<OpenFile>>();
-  /** Insertion order is recency: a hit moves its block to the end. */
-  private readonly blocks = new Map<string, { data: Buffer; usedAt: number }>();
-  private readonly pending = new Map<string, Promise<Buffer>>();
+  private readonly tables = new Map<string, BlockTable>();
+  /** The recency list: a hit moves its block to the newest end, eviction takes from the oldest. */
+  private oldest: CachedBlock | null = null;
+  private newest: CachedBlock | null = null;
   private bytes = 0;
   private evicted = 0;
 
@@ -76,12 +112,15 @@ export class FileBlockCache {
     }
     const file = await opening;
     file.users++;
+    let table = this.tables.get(key);
+    if (!table) this.tables.set(key, (table = new BlockTable(key)));
+    const blocks = table;
     const cache = this;
     let released = false;
     return {
       size: file.size,
       key,
-      blockAt: (start, blockBytes) => this.blockAt(file, start, blockBytes),
+      blockAt: (start, blockBytes) => this.blockAt(file, blocks, start, blockBytes),
       get evictions() {
         return cache.evicted;
       },
@@ -100,52 +139,81 @@ export class FileBlockCache {
         released = true;
         if (--file.users > 0) return;
         this.files.delete(key);
+        this.dropIfUnused(blocks);
         await file.fh.close();
       },
     };
   }
 
-  private blockAt(file: OpenFile, start: number, blockBytes: number): Buffer | Promise<Buffer> {
-    const id = `${file.key}\0${start}\0${blockBytes}`;
-    const hit = this.blocks.get(id);
+  private blockAt(file: OpenFile, table: BlockTable, start: number, blockBytes: number): Buffer | Promise<Buffer> {
+    const id = table.id(start, blockBytes);
+    const hit = table.cached.get(id);
     if (hit) {
-      this.blocks.delete(id);
       hit.usedAt = this.now();
-      this.blocks.set(id, hit);
+      if (hit !== this.newest) {
+        this.unlink(hit);
+        this.append(hit);
+      }
       return hit.data;
     }
-    let reading = this.pending.get(id);
+    let reading = table.pending.get(id);
     if (!reading) {
-      reading = this.load(file, id, start, blockBytes);
-      this.pending.set(id, reading);
+      reading = this.load(file, table, id, start, blockBytes);
+      table.pending.set(id, reading);
     }
     return reading;
   }
 
-  private async load(file: OpenFile, id: string, start: number, blockBytes: number): Promise<Buffer> {
+  private async load(file: OpenFile, table: BlockTable, id: number, start: number, blockBytes: number): Promise<Buffer> {
     try {
       const length = Math.max(0, Math.min(blockBytes, file.size - start));
       const block = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.fh.read(block, 0, length, start);
       const data = bytesRead === length ? block : block.subarray(0, bytesRead);
-      this.blocks.set(id, { data, usedAt: this.now() });
+      const cached: CachedBlock = { data, usedAt: this.now(), table, id, older: null, newer: null };
+      table.cached.set(id, cached);
+      this.append(cached);
       this.bytes += data.length;
       this.evict();
       return data;
     } finally {
-      this.pending.delete(id);
+      table.pending.delete(id);
     }
+  }
+
+  private append(block: CachedBlock): void {
+    block.older = this.newest;
+    block.newer = null;
+    if (this.newest) this.newest.newer = block;
+    else this.oldest = block;
+    this.newest = block;
+  }
+
+  private unlink(block: CachedBlock): void {
+    if (block.older) block.older.newer = block.newer;
+    else this.oldest = block.newer;
+    if (block.newer) block.newer.older = block.older;
+    else this.newest = block.older;
+    block.older = block.newer = null;
   }
 
   /** Least recently used first: over the budget, or idle too long. */
   private evict(): void {
     const idleSince = this.now() - this.idleMs;
-    for (const [id, block] of this.blocks) {
+    for (let block = this.oldest; block; block = this.oldest) {
       if (this.bytes <= this.budgetBytes && block.usedAt >= idleSince) return;
-      this.blocks.delete(id);
+      this.unlink(block);
+      block.table.cached.delete(block.id);
       this.bytes -= block.data.length;
       this.evicted++;
+      this.dropIfUnused(block.table);
     }
+  }
+
+  /** A table with no block, no read under way and no open file goes; one of an open file stays for its streams. */
+  private dropIfUnused(table: BlockTable): void {
+    if (table.cached.size > 0 || table.pending.size > 0 || this.files.has(table.key)) return;
+    if (this.tables.get(table.key) === table) this.tables.delete(table.key);
   }
 }
 

@@ -41,6 +41,33 @@ describe('FileBlockCache', () => {
     await f.release();
   });
 
+  it('counts a hit as a use: the block asked for again outlives one asked for later but not since', async () => {
+    const path = fileOf(100_000);
+    const cache = new FileBlockCache(20_000);
+    const f = await cache.open(path);
+    await f.blockAt(0, 10_000);
+    await f.blockAt(10_000, 10_000);
+    assert.ok(f.blockAt(0, 10_000) instanceof Buffer, 'a hit');
+    await f.blockAt(20_000, 10_000);
+    assert.ok(f.blockAt(0, 10_000) instanceof Buffer, 'the block hit last is kept');
+    assert.ok(!(f.blockAt(10_000, 10_000) instanceof Buffer), 'the one not asked for since went');
+    await f.release();
+  });
+
+  it('keeps blocks of two sizes of one file apart, and a closed file’s blocks for its next reader', async () => {
+    const path = fileOf(100_000);
+    const cache = new FileBlockCache(1 << 20);
+    const f = await cache.open(path);
+    const small = await f.blockAt(8_000, 4_000);
+    const large = await f.blockAt(8_000, 16_000);
+    assert.deepEqual([small.length, large.length], [4_000, 16_000], 'the same start in two block sizes is two blocks');
+    assert.equal(small[0], large[0]);
+    await f.release();
+    const again = await cache.open(path);
+    assert.equal(again.blockAt(8_000, 16_000), large, 'reopened: still cached, answered at once');
+    await again.release();
+  });
+
   it('lets a block go once no reader has asked for it for a while, within the budget too', async () => {
     const path = fileOf(100_000);
     let now = 0;

@@ -52,7 +52,7 @@ if (want('ui')) {
   await benchUiLibrary({ tracks: Number(values.tracks) });
 }
 if (only?.includes('links')) {
-  // Five shaped links of --minutes each (default 5): asked for by name, since it takes as long as it plays.
+  // Five shaped links of --minutes each (default 10): asked for by name, since it takes as long as it plays.
   heading(`links: playback over shaped links, ${values.minutes} min each`);
   await benchLinks({ minutes: Number(values.minutes) });
 }

@@ -11,7 +11,7 @@ import { benchUiLibrary } from './ui-library.js';
 const { values } = parseArgs({
   options: {
     listeners: { type: 'string', default: '250,500,1000,2000' },
-    seconds: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '60' },
     encodings: { type: 'string', default: 'pcm,original' },
     mixed: { type: 'string' },
     tracks: { type: 'string', default: '100000' },

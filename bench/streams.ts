@@ -148,6 +148,6 @@ export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const listeners = (process.argv[2] ?? '250').split(',').map(Number);
-  await benchStreams({ listeners, seconds: Number(process.argv[3] ?? 20), encodings: ['pcm', 'original'], mixedListeners: listeners[0]! });
+  await benchStreams({ listeners, seconds: Number(process.argv[3] ?? 60), encodings: ['pcm', 'original'], mixedListeners: listeners[0]! });
   process.exit(0);
 }

@@ -77,7 +77,9 @@ export abstract class PacedStream implements PlayerStream {
   /** Bytes the receiver's window still allows. */
   protected credit: number;
   protected lowWater: number;
+  /** The run under way that waits for the disk; a run that needs nothing from it is over before resume() returns. */
   private running: Promise<void> | null = null;
+  private producing = false;
   private wakeAgain = false;
   /** This run found the low-water mark reached: it sends all the credit allows, not just one DATA's worth. */
   private markReached = false;
@@ -106,8 +108,11 @@ export abstract class PacedStream implements PlayerStream {
   }
 
   abstract play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply>;
-  /** Sends DATA while playing, credit and the socket allow; returns when one of them says wait. */
-  protected abstract produce(): Promise<void>;
+  /**
+   * Sends DATA while playing, credit and the socket allow; returns when one of them says wait. A run that needed
+   * nothing from the disk returns at once (no promise): the usual turn of a listener whose blocks are cached.
+   */
+  protected abstract produce(): void | Promise<void>;
   protected abstract release(): Promise<void>;
 
   async pause(): Promise<PauseReply> {
@@ -123,18 +128,33 @@ export abstract class PacedStream implements PlayerStream {
   /** Called when the socket drained or credit arrived: produce more if there is a reason to. */
   resume(): void {
     if (!this.playing || this.closed) return;
-    if (this.running) {
+    if (this.running || this.producing) {
       // Several CREDITs can arrive in one read: a run that just decided to wait must look at the credit again.
       this.wakeAgain = true;
       return;
     }
     this.markReached = false;
-    this.running = this.produce().finally(() => {
-      this.running = null;
-      if (!this.wakeAgain) return;
-      this.wakeAgain = false;
-      this.resume();
-    });
+    let run: void | Promise<void>;
+    this.producing = true;
+    try {
+      run = this.produce();
+    } finally {
+      this.producing = false;
+    }
+    if (run instanceof Promise) {
+      this.running = run.finally(() => {
+        this.running = null;
+        this.runAgainIfWoken();
+      });
+    } else {
+      this.runAgainIfWoken();
+    }
+  }
+
+  private runAgainIfWoken(): void {
+    if (!this.wakeAgain) return;
+    this.wakeAgain = false;
+    this.resume();
   }
 
   async close(): Promise<void> {

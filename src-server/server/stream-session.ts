@@ -75,27 +75,49 @@ export class StreamSession extends PacedStream {
     return this.source.close();
   }
 
-  protected async produce(): Promise<void> {
+  protected produce(): void | Promise<void> {
+    return this.source.views && !this.checksum ? this.produceViews(this.source.views) : this.produceDecoded();
+  }
+
+  /** The frames the next DATA may hold, or 0 when the run must stop (after END, when the track is done). */
+  private nextDataFrames(): number {
+    const { bytesPerFrame, totalFrames } = this.format;
+    // END costs no credit: a receiver that has been sent every byte must learn so without granting more.
+    if (this.nextFrame >= totalFrames) {
+      this.finish(this.nextFrame);
+      return 0;
+    }
+    const rest = totalFrames - this.nextFrame;
+    if (this.waitsForCredit(rest * bytesPerFrame)) return 0;
+    return Math.max(0, Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), rest));
+  }
+
+  /** Cached blocks answer at once: a turn's DATA then go out with no promise and no queue turn between them. */
+  private produceViews(views: (maxFrames: number) => Uint8Array[] | Promise<Uint8Array[]>): void | Promise<void> {
+    while (this.flowing) {
+      const frames = this.nextDataFrames();
+      if (frames === 0) return;
+      let chunks: Uint8Array[] | Promise<Uint8Array[]>;
+      try {
+        chunks = views(frames);
+      } catch (err) {
+        return this.fail(err as Error);
+      }
+      if (chunks instanceof Promise) {
+        return chunks.then(
+          (read) => (this.sendViews(read) ? this.produceViews(views) : undefined),
+          (err: Error) => this.fail(err),
+        );
+      }
+      if (!this.sendViews(chunks)) return;
+    }
+  }
+
+  private async produceDecoded(): Promise<void> {
     const { bytesPerFrame, totalFrames } = this.format;
     while (this.flowing) {
-      // END costs no credit: a receiver that has been sent every byte must learn so without granting more.
-      if (this.nextFrame >= totalFrames) return this.finish(this.nextFrame);
-      const rest = totalFrames - this.nextFrame;
-      if (this.waitsForCredit(rest * bytesPerFrame)) return;
-      const frames = Math.min(this.framesPerData, Math.floor(this.credit / bytesPerFrame), rest);
-      if (frames <= 0) return;
-      if (this.source.views && !this.checksum) {
-        let chunks: Uint8Array[];
-        try {
-          // Cached blocks answer at once: a turn's DATA then go out without a queue turn between them.
-          const views = this.source.views(frames);
-          chunks = views instanceof Promise ? await views : views;
-        } catch (err) {
-          return this.fail(err as Error);
-        }
-        if (!this.sendViews(chunks)) return;
-        continue;
-      }
+      const frames = this.nextDataFrames();
+      if (frames === 0) return;
       // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.
       const buffer = this.buffers.take(encodedSize(DATA_HEADER_SIZE + frames * bytesPerFrame, this.checksum));
       const pcmOffset = encodedSize(0, false) + DATA_HEADER_SIZE;

@@ -169,6 +169,21 @@ describe('units out of the shared blocks', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('a second FLAC stream of a file takes the frame ends the first found, the same frames from the start and after a seek', async () => {
+    const path = fixture('flac16-stereo-44k.flac');
+    const a = (await openCodedSource(path))!;
+    const first = await allUnits(a);
+    const b = (await openCodedSource(path))!;
+    const ends = (shared(b) as { ends: Map<number, number> }).ends;
+    assert.equal(ends.size, first.length, 'every frame the first stream sent has its end known');
+    assert.deepEqual(await allUnits(b), first);
+    const from = 30_000;
+    const again = await allUnits(b, from);
+    assert.ok(again.length > 0 && again.length < first.length);
+    assert.deepEqual(again, first.slice(first.length - again.length), 'after a seek: the tail of the same frames');
+    await Promise.all([a.close(), b.close()]);
+  });
+
   for (const name of ['mp3-vbr-stereo-44k.mp3', 'flac16-stereo-44k.flac', 'opus-stereo-48k.opus', 'pcm16-stereo-44k.wav']) {
     it(`${name}: a unit given back is given again, with its position`, async () => {
       const coded = (await openCodedSource(fixture(name)))!;

@@ -114,38 +114,22 @@ export class FileBlockCache {
     file.users++;
     let table = this.tables.get(key);
     if (!table) this.tables.set(key, (table = new BlockTable(key)));
-    const blocks = table;
-    const cache = this;
-    let released = false;
-    return {
-      size: file.size,
-      key,
-      blockAt: (start, blockBytes) => this.blockAt(file, blocks, start, blockBytes),
-      get evictions() {
-        return cache.evicted;
-      },
-      derive: <T>(kind: string, build: (fh: FileHandle, size: number) => Promise<T>): Promise<T> => {
-        let made = file.derived.get(kind) as Promise<T> | undefined;
-        if (!made) {
-          made = build(file.fh, file.size);
-          file.derived.set(kind, made);
-          // A failure is not kept: the next stream tries again (and reports its own error).
-          made.catch(() => file.derived.get(kind) === made && file.derived.delete(kind));
-        }
-        return made;
-      },
-      release: async () => {
-        if (released) return;
-        released = true;
-        if (--file.users > 0) return;
-        this.files.delete(key);
-        this.dropIfUnused(blocks);
-        await file.fh.close();
-      },
-    };
+    return new OpenedFile(this, file, table);
   }
 
-  private blockAt(file: OpenFile, table: BlockTable, start: number, blockBytes: number): Buffer | Promise<Buffer> {
+  /** Blocks let go of so far, of any file. */
+  get evictions(): number {
+    return this.evicted;
+  }
+
+  /** The last reader of `file` is gone: close it; its blocks stay until they are evicted. */
+  async closed(file: OpenFile, table: BlockTable): Promise<void> {
+    this.files.delete(file.key);
+    this.dropIfUnused(table);
+    await file.fh.close();
+  }
+
+  blockAt(file: OpenFile, table: BlockTable, start: number, blockBytes: number): Buffer | Promise<Buffer> {
     const id = table.id(start, blockBytes);
     const hit = table.cached.get(id);
     if (hit) {
@@ -214,6 +198,55 @@ export class FileBlockCache {
   private dropIfUnused(table: BlockTable): void {
     if (table.cached.size > 0 || table.pending.size > 0 || this.files.has(table.key)) return;
     if (this.tables.get(table.key) === table) this.tables.delete(table.key);
+  }
+}
+
+/**
+ * One stream's hold on a file. A class, not an object literal: every stream's file then has one shape, and the
+ * look-ups a reader makes on it each unit stay monomorphic (a literal with a getter got a shape of its own each).
+ */
+class OpenedFile implements SharedFile {
+  private released = false;
+
+  constructor(
+    private readonly cache: FileBlockCache,
+    private readonly file: OpenFile,
+    private readonly table: BlockTable,
+  ) {}
+
+  get size(): number {
+    return this.file.size;
+  }
+
+  get key(): string {
+    return this.file.key;
+  }
+
+  get evictions(): number {
+    return this.cache.evictions;
+  }
+
+  blockAt(start: number, blockBytes: number): Buffer | Promise<Buffer> {
+    return this.cache.blockAt(this.file, this.table, start, blockBytes);
+  }
+
+  derive<T>(kind: string, build: (fh: FileHandle, size: number) => Promise<T>): Promise<T> {
+    const { derived } = this.file;
+    let made = derived.get(kind) as Promise<T> | undefined;
+    if (!made) {
+      made = build(this.file.fh, this.file.size);
+      derived.set(kind, made);
+      // A failure is not kept: the next stream tries again (and reports its own error).
+      made.catch(() => derived.get(kind) === made && derived.delete(kind));
+    }
+    return made;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (--this.file.users > 0) return;
+    await this.cache.closed(this.file, this.table);
   }
 }
 

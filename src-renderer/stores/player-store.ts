@@ -3,15 +3,15 @@
  * rendered, never from a timer. Once the server has sent the whole of a track (the engine holds its last
  * seconds) the next one is opened as a second stream whose frames queue behind it in the engine's ring, so an
  * album at one sample rate plays without a gap. Opening it earlier would interleave the two streams' data.
+ * The queue's edits (add, move, remove, shuffle) are built in queue-actions.
  */
 import { createStore } from 'zustand/vanilla';
 import type { DesktopEvent, SeekResult, StreamStarted } from '../../src-shared/ipc/contract.js';
 import type { TrackInfo } from '../../src-shared/protocol/messages.js';
 import type { EngineStatus } from '../audio/audio-engine.js';
 import type { DesktopClient } from '../desktop-client.js';
-import {
-  applyOrder, followingIndex, isPermutation, moveBlockOrder, nextRepeatMode, previousIndex, removeOrder, shuffleAround, skipIndex, type RepeatMode,
-} from './queue-order.js';
+import { createQueueActions } from './queue-actions.js';
+import { followingIndex, nextRepeatMode, previousIndex, shuffleAround, skipIndex, type RepeatMode } from './queue-order.js';
 
 /** What the store needs of the audio engine (tests pass a fake). */
 export interface PlaybackEngine {
@@ -174,6 +174,8 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
       }
     }
 
+    const queueActions = createQueueActions({ set, get, checkUpcoming, offline, random });
+
     return {
       queue: [],
       index: -1,
@@ -247,96 +249,7 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
           }
         }
       },
-      playNext(tracks) {
-        const list = Array.isArray(tracks) ? tracks : [tracks];
-        if (list.length === 0) return;
-        const { queue, index, unshuffled } = get();
-        const q = queue.slice();
-        q.splice(index + 1, 0, ...list);
-        let u = unshuffled;
-        if (u) {
-          const at = u.findIndex((t) => t.id === queue[index]?.id);
-          u = u.slice();
-          u.splice(at + 1, 0, ...list);
-        }
-        set({ queue: q, unshuffled: u });
-        checkUpcoming();
-      },
-      addToQueue(tracks) {
-        const list = Array.isArray(tracks) ? tracks : [tracks];
-        if (list.length === 0) return;
-        const { queue, unshuffled } = get();
-        set({ queue: [...queue, ...list], unshuffled: unshuffled && [...unshuffled, ...list] });
-        checkUpcoming();
-      },
-      async playNow(tracks) {
-        // Checked first, so a refused Play now leaves the queue as it was.
-        if (tracks.length === 0 || offline()) return;
-        get().playNext(tracks);
-        await get().playAt(get().index + 1);
-      },
-      async playEntries(positions) {
-        const { queue, index } = get();
-        const wanted = positions.filter((p) => queue[p]).sort((a, b) => a - b);
-        if (wanted.length === 0 || offline()) return;
-        if (wanted.length === 1) {
-          await get().playAt(wanted[0]!);
-          return;
-        }
-        const order = moveBlockOrder(queue.length, wanted, index + 1);
-        get().reorder(order);
-        await get().playAt(order.indexOf(wanted[0]!));
-      },
-      move(from, to) {
-        const { queue, index } = get();
-        if (from === to || !queue[from] || to < 0 || to >= queue.length) return;
-        const q = queue.slice();
-        const [item] = q.splice(from, 1);
-        q.splice(to, 0, item!);
-        let i = index;
-        if (from === index) i = to;
-        else if (from < index && to >= index) i--;
-        else if (from > index && to <= index) i++;
-        set({ queue: q, index: i });
-        checkUpcoming();
-      },
-      reorder(order) {
-        const { queue, index } = get();
-        if (!isPermutation(order, queue.length) || order.every((old, now) => old === now)) return;
-        set({ queue: applyOrder(queue, order), index: index >= 0 ? order.indexOf(index) : index });
-        checkUpcoming();
-      },
-      removeEntries(positions) {
-        const { queue, index, unshuffled } = get();
-        const order = removeOrder(queue.length, positions, index);
-        if (order.length === queue.length) return;
-        const kept = new Set(order);
-        const u = unshuffled?.slice() ?? null;
-        if (u) {
-          for (const [i, track] of queue.entries()) {
-            if (kept.has(i)) continue;
-            const at = u.findIndex((t) => t.id === track.id);
-            if (at >= 0) u.splice(at, 1);
-          }
-        }
-        set({ queue: applyOrder(queue, order), index: index >= 0 ? order.indexOf(index) : index, unshuffled: u });
-        checkUpcoming();
-      },
-      removeAt(at) {
-        const { queue, index } = get();
-        if (at === index || !queue[at]) return;
-        const { unshuffled } = get();
-        const u = unshuffled?.slice() ?? null;
-        const inOrder = u?.findIndex((t) => t.id === queue[at]!.id) ?? -1;
-        if (u && inOrder >= 0) u.splice(inOrder, 1);
-        set({ queue: queue.filter((_, i) => i !== at), index: at < index ? index - 1 : index, unshuffled: u });
-        checkUpcoming();
-      },
-      clearQueue() {
-        const cur = get().current();
-        set({ queue: cur ? [cur] : [], index: cur ? 0 : -1, unshuffled: get().unshuffled && (cur ? [cur] : []) });
-        checkUpcoming();
-      },
+      ...queueActions,
       async togglePlay() {
         const { status, index } = get();
         if (status === 'playing') await get().pause();
@@ -408,18 +321,6 @@ export function createPlayerStore(api: DesktopClient, engine: PlaybackEngine, op
         const muted = !get().muted;
         engine.setVolume(muted ? 0 : get().volume);
         set({ muted });
-      },
-      toggleShuffle() {
-        const { shuffle, queue, index, unshuffled } = get();
-        if (!shuffle) {
-          set({ shuffle: true, queue: shuffleAround(queue, index, random), unshuffled: queue.slice(), index: index >= 0 ? 0 : -1 });
-        } else {
-          const order = unshuffled ?? queue;
-          const cur = queue[index];
-          const at = cur ? order.findIndex((t) => t.id === cur.id) : -1;
-          set({ shuffle: false, queue: order.slice(), unshuffled: null, index: at });
-        }
-        checkUpcoming();
       },
       cycleRepeat() {
         set({ repeat: nextRepeatMode(get().repeat) });

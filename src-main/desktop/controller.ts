@@ -1,7 +1,8 @@
 /**
- * The desktop controller: owns the AtpClient and the playback sessions, answers the renderer's requests, and
- * keeps playing through dropped connections by reconnecting with backoff and reopening the track where the
- * renderer had got to. Plain Node: Electron's main process and the end-to-end tests run the same code.
+ * The desktop controller: owns the AtpClient and the playback streams on it (stream-sessions.ts), answers the
+ * renderer's requests, and keeps playing through dropped connections by reconnecting with backoff and reopening
+ * the track where the renderer had got to. Plain Node: Electron's main process and the end-to-end tests run the
+ * same code.
  *
  * The connection's lifecycle is the pure state machine of connection-machine.ts; this class runs its effects
  * (log in, close, retry timers, reopening the stream) and feeds their results back to it as events.
@@ -11,20 +12,19 @@ import type { AtpClient } from '../atp-client/client.js';
 import type { AudioUpMessage } from '../../src-shared/ipc/audio-port.js';
 import {
   type ConnectionState, type DesktopEvent, type DesktopHandlers, type LocalServerState, type SessionInfo,
-  type StreamStarted,
 } from '../../src-shared/ipc/contract.js';
 import { formatAddress } from '../../src-shared/ipc/validate.js';
 import type { Encoding, LoginRequest } from '../../src-shared/protocol/messages.js';
 import { INITIAL_STATE, connectionStateOf, transition, type Effect, type MachineEvent, type MachineState, type Target } from './connection-machine.js';
 import { DesktopError, toErrorInfo } from './desktop-error.js';
 import type { LocalServer } from './local-server.js';
-import { PlaybackSession, type AudioSink } from './playback-session.js';
-import { StreamChooser } from './stream-choice.js';
+import type { AudioSink } from './playback-session.js';
 import type { LinkEstimate } from './link-estimate.js';
 import { SessionFile } from './session-file.js';
 import { CoverSource } from './cover-source.js';
 import type { Settings } from './settings.js';
 import { connectAndLogIn, isLoopbackHost, ServerTrustError } from './server-trust.js';
+import { StreamSessions } from './stream-sessions.js';
 
 export interface ControllerOptions {
   settings: Settings;
@@ -54,9 +54,6 @@ export interface ControllerOptions {
   linkEstimate?: LinkEstimate;
 }
 
-/** Window asked for at SETUP, before the format is known; the first PLAY sets the real one. */
-const SETUP_WINDOW = 256 * 1024;
-
 const NO_LOCAL_SERVER: LocalServerState = { available: false, phase: 'idle', running: false, stoppedByUser: false, library: null, address: null };
 
 /** Stops listening to a client being let go; its errors still need a listener, or the emitter would throw them. */
@@ -80,13 +77,6 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   private retryTimer: NodeJS.Timeout | null = null;
   /** The last connection being closed. */
   private dropping: Promise<void> = Promise.resolve();
-  private readonly sessions = new Map<number, PlaybackSession>();
-  /** The stream the renderer is rendering: the one a reconnect reopens. */
-  private current: PlaybackSession | null = null;
-  private nextStreamId = 1;
-  /** While reconnecting: the stream that was playing, still told the renderer's position until it is reopened. */
-  private resuming: PlaybackSession | null = null;
-  private sink: AudioSink | null = null;
   /** A connect with "remember" that stopped at an unknown certificate: kept once the user trusts it. */
   private rememberOnTrust: { host: string; port: number; user: string; password: string } | null = null;
   private readonly onLocalServer = (state: LocalServerState) => {
@@ -97,11 +87,14 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
 
   private readonly sessionFile: SessionFile;
   private readonly covers: CoverSource;
-  private readonly chooser: StreamChooser;
+  private readonly streams: StreamSessions;
 
   constructor(private readonly options: ControllerOptions) {
     super();
-    this.chooser = new StreamChooser(() => options.settings.streamQuality, options.encoding === 'original' ? 'original' : 'pcm', () => void this.refitCurrent(true), options.linkEstimate);
+    this.streams = new StreamSessions(
+      () => this.client, (event) => this.emit('event', event), () => options.settings.streamQuality,
+      options.encoding === 'original' ? 'original' : 'pcm', options.linkEstimate,
+    );
     this.sessionFile = new SessionFile(options.sessionFile ?? null);
     this.covers = new CoverSource(options.artworkCacheDir ?? null, options.artworkCacheBytes);
     options.localServer?.on('state', this.onLocalServer);
@@ -112,24 +105,12 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
 
   /** Where PCM goes: the Electron MessagePort, or the test bridge. */
   attachAudio(sink: AudioSink): void {
-    this.sink = sink;
+    this.streams.attachAudio(sink);
   }
 
   /** What the renderer says over the audio port. */
   audioUp(message: AudioUpMessage): void {
-    // The renderer plays on from its buffer after a connection drops; the reopened track must start where it stops.
-    if (message.kind === 'position' && this.resuming?.id === message.streamId) this.resuming.renderedFrame = message.frame;
-    const session = this.sessions.get(message.streamId);
-    if (!session) return;
-    if (message.kind === 'consumed') session.consumed(message.epoch, message.bytes);
-    else if (message.kind === 'position') {
-      session.renderedFrame = message.frame;
-      this.current = session;
-    } else {
-      this.sessions.delete(session.id);
-      if (this.current === session) this.current = null;
-      void session.close();
-    }
+    this.streams.audioUp(message);
   }
 
   get connectionState(): ConnectionState {
@@ -195,25 +176,12 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       const server = this.published.status === 'connected' && !this.published.session.local ? this.published.session.address : 'local';
       return this.covers.cover(this.requireClient(), server, req);
     },
-    play: async ({ track, positionMs }) => {
-      await this.closeSessions();
-      const session = await this.openSession(track);
-      this.current = session;
-      return this.started(session, await session.seek(positionMs ?? 0));
-    },
-    prefetch: async ({ track }) => {
-      for (const s of [...this.sessions.values()]) if (s !== this.current) await this.release(s);
-      const session = await this.openSession(track);
-      return this.started(session, await session.seek(0));
-    },
-    pause: async ({ streamId }) => ({ positionMs: await this.session(streamId).pause() }),
-    resume: async ({ streamId }) => this.session(streamId).resume(),
-    seek: async ({ streamId, positionMs }) => this.session(streamId).seek(positionMs),
-    release: async ({ streamId }) => {
-      const s = this.sessions.get(streamId);
-      if (s) await this.release(s);
-      return null;
-    },
+    play: (req) => this.streams.play(req),
+    prefetch: (req) => this.streams.prefetch(req),
+    pause: ({ streamId }) => this.streams.pause(streamId),
+    resume: ({ streamId }) => this.streams.resume(streamId),
+    seek: ({ streamId, positionMs }) => this.streams.seek(streamId, positionMs),
+    release: ({ streamId }) => this.streams.release(streamId),
     openAudioPort: async () => {
       if (!this.openAudioPort) throw new DesktopError('unsupported', 'no audio port can be opened here');
       this.openAudioPort();
@@ -226,7 +194,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
     },
     setStreamQuality: async ({ quality }) => {
       this.options.settings.streamQuality = quality;
-      await this.refitCurrent(false);
+      await this.streams.qualityChanged();
       return null;
     },
   };
@@ -275,7 +243,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
       case 'drop-connection': {
         const client = this.client;
         this.client = null;
-        const closing = this.closeSessions();
+        const closing = this.streams.closeSessions();
         this.dropping = (async () => {
           await closing;
           if (!client) return;
@@ -329,19 +297,13 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
         break;
       }
       case 'hold-stream-for-resume':
-        this.resuming = this.current;
-        // The server forgot the streams with the connection; nothing to tear down.
-        this.sessions.clear();
-        this.current = null;
+        this.streams.holdForResume();
         break;
-      case 'reopen-held-stream': {
-        const resume = this.resuming;
-        this.resuming = null;
-        if (resume) void this.reopen(resume).catch((err: unknown) => this.emit('event', { type: 'error', error: toErrorInfo(err) }));
+      case 'reopen-held-stream':
+        this.streams.reopenHeld();
         break;
-      }
       case 'forget-held-stream':
-        this.resuming = null;
+        this.streams.forgetHeld();
         break;
       case 'pin':
         this.options.settings.pin(effect.host, effect.port, effect.fingerprint);
@@ -353,7 +315,7 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   /** A user's connect: the machine starts the login; this waits for its outcome. */
   private connectTo(target: Target, address: string): Promise<SessionInfo> {
     // A user's connect goes to another server as often as not: its link is measured afresh (a reconnect keeps it).
-    this.chooser.link.reset();
+    this.streams.link.reset();
     this.dispatch({ type: 'user-connect', target, address });
     return this.logins.get(this.machine.token)!;
   }
@@ -406,69 +368,5 @@ export class DesktopController extends EventEmitter<{ event: [DesktopEvent] }> {
   private requireClient(): AtpClient {
     if (!this.client) throw new DesktopError('not-connected', 'not connected to a server');
     return this.client;
-  }
-
-  private session(streamId: number): PlaybackSession {
-    const s = this.sessions.get(streamId);
-    if (!s) throw new DesktopError('unknown-stream', `stream ${streamId} is not open`);
-    return s;
-  }
-
-  private started(session: PlaybackSession, r: { epoch: number; startFrame: number; positionMs: number }): StreamStarted {
-    return {
-      streamId: session.id, trackId: session.trackId, format: session.format, epoch: r.epoch, startFrame: r.startFrame,
-      positionMs: r.positionMs, paused: session.paused, transport: session.transport,
-    };
-  }
-
-  private async openSession(trackId: string): Promise<PlaybackSession> {
-    const { stream, choice, transport } = await this.chooser.open(this.requireClient(), trackId, SETUP_WINDOW);
-    const sink: AudioSink = { send: (m) => this.sink?.send(m) };
-    const session = new PlaybackSession(this.nextStreamId++, trackId, stream, sink, transport, choice);
-    this.sessions.set(session.id, session);
-    return session;
-  }
-
-  /**
-   * The stream being played, handed over to what the quality setting and the link call for now (only downwards
-   * when `stepDownOnly`: a new sample of the link); the renderer is told how it travels from then on.
-   */
-  private async refitCurrent(stepDownOnly: boolean): Promise<void> {
-    const session = this.current;
-    if (!session || !this.client) return;
-    try {
-      if (await this.chooser.refit(session, this.client, SETUP_WINDOW, stepDownOnly)) {
-        this.emit('event', { type: 'stream-transport', streamId: session.id, transport: session.transport });
-      }
-    } catch (err) {
-      this.emit('event', { type: 'error', error: toErrorInfo(err) });
-    }
-  }
-
-  private async release(session: PlaybackSession): Promise<void> {
-    this.sessions.delete(session.id);
-    if (this.current === session) this.current = null;
-    await session.close();
-  }
-
-  private async closeSessions(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    this.current = null;
-    await Promise.all(all.map((s) => s.close()));
-  }
-
-  private async reopen(resume: PlaybackSession): Promise<void> {
-    const session = await this.openSession(resume.trackId);
-    this.current = session;
-    let started: StreamStarted;
-    if (resume.paused) {
-      session.holdAt(resume.positionMs);
-      const frame = session.renderedFrame;
-      started = this.started(session, { epoch: 0, startFrame: frame, positionMs: resume.positionMs });
-    } else {
-      started = this.started(session, await session.seek(resume.positionMs));
-    }
-    this.emit('event', { type: 'stream-replaced', replaces: resume.id, stream: started });
   }
 }

@@ -4,12 +4,8 @@
  * them with the others, so docs-vectors.test.ts holds the spec to these bytes too.
  */
 import { build, frame, type SetupReply, type SetupRequest } from '../../../src-shared/protocol/index.js';
+import { DID, TRACK, TRACK_FORMAT, UID, utf8 } from './example-session.js';
 import type { Vector } from './vectors.js';
-
-const UID = 1;
-const DID = 1;
-const TRACK = 'K3LhdtcSbXrTFZDU';
-const utf8 = (o: object) => new TextEncoder().encode(JSON.stringify(o));
 
 export const SETUP_OPUS: SetupRequest = { track: TRACK, window: 40000, encoding: 'opus', bitrate: 128 };
 /** OpusHead (2 channels, pre-skip 312, input rate 44100, family 0) and OpusTags (vendor "libopus 1.4", no comments). */
@@ -17,7 +13,7 @@ export const OPUS_HEAD_BASE64 = 'T3B1c0hlYWQBAjgBRKwAAAAAAA==';
 export const OPUS_TAGS_BASE64 = 'T3B1c1RhZ3MLAAAAbGlib3B1cyAxLjQAAAAA';
 export const SETUP_OPUS_REPLY: SetupReply = {
   track: TRACK,
-  format: { sampleRate: 44100, channels: 2, sampleFormat: 's16le', bytesPerFrame: 4, totalFrames: 1323000, durationMs: 30000 },
+  format: TRACK_FORMAT,
   checksum: false,
   encoding: 'opus',
   codec: { name: 'opus', setup: [OPUS_HEAD_BASE64, OPUS_TAGS_BASE64], delay: 312, padding: null, maxUnitBytes: 1279, bitrate: 128 },

@@ -4,19 +4,15 @@
  * offer. vectors.ts lists them with the others, so docs-vectors.test.ts holds the spec to these bytes too.
  */
 import { build, frame, type ErrorBody, type SetupReply, type SetupRequest } from '../../../src-shared/protocol/index.js';
+import { DID, TRACK, TRACK_FORMAT, UID, utf8 } from './example-session.js';
 import type { Vector } from './vectors.js';
-
-const UID = 1;
-const DID = 1;
-const TRACK = 'K3LhdtcSbXrTFZDU';
-const utf8 = (o: object) => new TextEncoder().encode(JSON.stringify(o));
 
 export const SETUP_ORIGINAL: SetupRequest = { track: TRACK, window: 352800, encoding: 'original' };
 /** STREAMINFO of a 30 s 44.1 kHz stereo 16-bit FLAC file in blocks of 4096: min/max block 4096, frame sizes unknown. */
 export const STREAMINFO_BASE64 = 'EAAQAAAAAAAAAArEQvAAFC/4AAAAAAAAAAAAAAAAAAAAAA==';
 export const SETUP_ORIGINAL_REPLY: SetupReply = {
   track: TRACK,
-  format: { sampleRate: 44100, channels: 2, sampleFormat: 's16le', bytesPerFrame: 4, totalFrames: 1323000, durationMs: 30000 },
+  format: TRACK_FORMAT,
   checksum: false,
   encoding: 'original',
   codec: { name: 'flac', setup: [STREAMINFO_BASE64], delay: 0, padding: null, maxUnitBytes: 18454 },

@@ -4,12 +4,10 @@
  * vectors.ts lists them with the others, so docs-vectors.test.ts holds the spec to these bytes too.
  */
 import { build, frame, type ErrorBody, type PlaylistsReply, type PlaylistsRequest, type UsageRequest } from '../../../src-shared/protocol/index.js';
+import { TRACK, UID, utf8 } from './example-session.js';
 import type { Vector } from './vectors.js';
 
-const UID = 1;
-const utf8 = (o: object) => new TextEncoder().encode(JSON.stringify(o));
-
-export const PLAYLIST_ADD: PlaylistsRequest = { op: 'add', id: 'pl7Kq2', revision: 4, tracks: ['K3LhdtcSbXrTFZDU'] };
+export const PLAYLIST_ADD: PlaylistsRequest = { op: 'add', id: 'pl7Kq2', revision: 4, tracks: [TRACK] };
 export const PLAYLIST_ADD_REPLY: PlaylistsReply = {
   playlist: { id: 'pl7Kq2', name: 'Road', revision: 5, count: 3, createdAt: 1767225600000, updatedAt: 1767312000000 },
 };

@@ -26,6 +26,7 @@ import type {
   SetupReply,
   SetupRequest,
 } from '../../../src-shared/protocol/index.js';
+import { DID, TRACK, TRACK_FORMAT, UID, utf8 } from './example-session.js';
 import { opusVectors } from './opus-vectors.js';
 import { originalVectors } from './original-vectors.js';
 import { userDataVectors } from './userdata-vectors.js';
@@ -52,12 +53,7 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-const utf8 = (o: object) => new TextEncoder().encode(JSON.stringify(o));
-
-// The session of the examples: user alice gets uid 1; her first stream is did 1.
-export const UID = 1;
-export const DID = 1;
-export const TRACK = 'K3LhdtcSbXrTFZDU';
+export { DID, TRACK, UID } from './example-session.js';
 
 export const LOGIN: LoginRequest = { user: 'alice', password: 'secret', pageSize: 0 };
 export const LOGIN_REPLY: LoginReply = {
@@ -98,7 +94,7 @@ export const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a,
 export const SETUP: SetupRequest = { track: TRACK, window: 352800 };
 export const SETUP_REPLY: SetupReply = {
   track: TRACK,
-  format: { sampleRate: 44100, channels: 2, sampleFormat: 's16le', bytesPerFrame: 4, totalFrames: 1323000, durationMs: 30000 },
+  format: TRACK_FORMAT,
   checksum: false,
 };
 export const BROWSE: BrowseRequest = { kind: 'albums', limit: 1, sort: 'year' };

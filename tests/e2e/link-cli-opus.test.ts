@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { snr } from '../helpers/decoded-pcm.js';
 import { CLI_BIN, DEMO_LIBRARY, startServer, type RunningServer } from '../helpers/server-process.js';
 import { readWav } from './wav-samples.js';
 
@@ -15,16 +16,6 @@ function atp(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(process.execPath, [CLI_BIN, ...args], { env }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
   );
-}
-
-function snr(want: Int16Array, got: Int16Array, edge: number): number {
-  let signal = 0;
-  let noise = 0;
-  for (let i = edge; i < want.length - edge; i++) {
-    signal += want[i]! ** 2;
-    noise += (want[i]! - got[i]!) ** 2;
-  }
-  return 10 * Math.log10(signal / Math.max(noise, 1));
 }
 
 describe('atp fetch --encoding opus', () => {

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AtpClient } from '../../src-main/atp-client/client.js';
-import { AtpError, build, encodeJson, readUnits, type TrackInfo } from '../../src-shared/protocol/index.js';
-import { CLI_BIN, startServer, type RunningServer } from '../helpers/server-process.js';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { AtpError, build, encodeJson, readUnits } from '../../src-shared/protocol/index.js';
+import { fixtureSession } from '../helpers/fixture-session.js';
+import { CLI_BIN } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -25,29 +25,18 @@ function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
 }
 
 describe('original streams: the CLI and bad input', () => {
-  let server: RunningServer;
-  let client: AtpClient;
-  let tracks: Map<string, TrackInfo>;
-  before(async () => {
-    server = await startServer({ library: resolve('tests/fixtures/audio') });
-    client = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-    tracks = new Map((await client.login({ user: 't', pageSize: 100 })).library.tracks.map((t) => [t.path, t]));
-  });
-  after(async () => {
-    client?.close();
-    await server?.stop();
-  });
+  const session = fixtureSession();
 
   for (const file of ['flac16-stereo-44k.flac', 'vorbis-stereo-44k.ogg']) {
     test(`atp fetch ${file}: original by default, the same WAV as --encoding pcm`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'atp-original-cli-'));
-      const id = tracks.get(file)!.id;
-      const base = ['--host', '127.0.0.1', '--port', String(server.port), '--user', 't', 'fetch', id];
-      const setups = () => server.logs.filter((l) => l.msg === 'setup' || l.event === 'setup').length;
+      const id = session.tracks.get(file)!.id;
+      const base = ['--host', '127.0.0.1', '--port', String(session.server.port), '--user', 't', 'fetch', id];
+      const setups = () => session.server.logs.filter((l) => l.msg === 'setup' || l.event === 'setup').length;
       const before = setups();
       assert.equal((await runCli([...base, '--out', join(dir, 'default.wav')])).code, 0);
       await waitFor(() => setups() > before, 'the SETUP logged');
-      assert.equal(server.logs.filter((l) => (l.msg === 'setup' || l.event === 'setup') && l.encoding === 'original').length >= 1, true);
+      assert.equal(session.server.logs.filter((l) => (l.msg === 'setup' || l.event === 'setup') && l.encoding === 'original').length >= 1, true);
       assert.equal((await runCli([...base, '--out', join(dir, 'pcm.wav'), '--encoding', 'pcm'])).code, 0);
       const original = readFileSync(join(dir, 'default.wav'));
       assert.ok(original.length > 44);
@@ -56,19 +45,19 @@ describe('original streams: the CLI and bad input', () => {
   }
 
   test('atp fetch --encoding flac is a usage error', async () => {
-    const r = await runCli(['--port', String(server.port), 'fetch', 'x', '--out', '/tmp/x.wav', '--encoding', 'flac']);
+    const r = await runCli(['--port', String(session.server.port), 'fetch', 'x', '--out', '/tmp/x.wav', '--encoding', 'flac']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--encoding is pcm or original/);
   });
 
   test('SETUP with an unknown encoding is unknown-encoding; the connection and its other stream go on', async () => {
-    const track = tracks.get('mp3-cbr128-stereo-44k.mp3')!;
-    const playing = await client.setup(track.id, { window: 1 << 20, encoding: 'original' });
+    const track = session.tracks.get('mp3-cbr128-stereo-44k.mp3')!;
+    const playing = await session.client.setup(track.id, { window: 1 << 20, encoding: 'original' });
     const units: Uint8Array[] = [];
     playing.on('data', (chunk) => units.push(...readUnits(chunk.pcm, false)));
-    const bad = build.setup(client.uid, { track: track.id, window: 0 });
+    const bad = build.setup(session.client.uid, { track: track.id, window: 0 });
     bad.payload = encodeJson({ track: track.id, window: 0, encoding: 'mp3-at-320k' });
-    const refused = await client.request(bad, () => null).catch((err: unknown) => err);
+    const refused = await session.client.request(bad, () => null).catch((err: unknown) => err);
     assert.ok(refused instanceof AtpError);
     assert.equal(refused.code, 'unknown-encoding');
     assert.match(refused.message, /mp3-at-320k/);
@@ -77,13 +66,13 @@ describe('original streams: the CLI and bad input', () => {
     await ended;
     assert.ok(units.length > 50, 'the other stream got its MPEG frames');
     assert.ok(units.every((u) => u[0] === 0xff && (u[1]! & 0xe0) === 0xe0), 'every unit is one MPEG frame, from its sync');
-    assert.ok((await client.ping()) >= 0);
+    assert.ok((await session.client.ping()) >= 0);
     await playing.teardown();
   });
 
   test('a window smaller than an Ogg page waits for credit; the page is sent whole once credit covers it', async () => {
-    const track = tracks.get('opus-stereo-48k.opus')!;
-    const stream = await client.setup(track.id, { window: 10, encoding: 'original' });
+    const track = session.tracks.get('opus-stereo-48k.opus')!;
+    const stream = await session.client.setup(track.id, { window: 10, encoding: 'original' });
     const sizes: number[] = [];
     stream.on('data', (chunk) => sizes.push(chunk.pcm.length));
     await stream.play({ positionMs: 0 });

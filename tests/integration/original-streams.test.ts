@@ -5,15 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AtpClient } from '../../src-main/atp-client/client.js';
-import { openPcmStream, type PcmStream } from '../../src-main/atp-client/decoding-stream.js';
+import { describe, test } from 'node:test';
+import { openPcmStream } from '../../src-main/atp-client/decoding-stream.js';
 import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
 import type { Encoding, TrackInfo } from '../../src-shared/protocol/index.js';
-import { startServer, type RunningServer } from '../helpers/server-process.js';
+import { playToEnd } from '../helpers/decoded-pcm.js';
+import { fixtureSession } from '../helpers/fixture-session.js';
 
-const LIBRARY = resolve('tests/fixtures/audio');
 const SEEKS = 20;
 
 /** Every file of one link the server sends as its own frames, by the codec its SETUP reply names. */
@@ -48,60 +46,20 @@ function positions(seed: number, durationMs: number): number[] {
 
 const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 
-/** Plays from `positionMs` to the end, crediting as it goes; the PCM of that epoch and its start frame. */
-async function playToEnd(stream: PcmStream, positionMs: number): Promise<{ startFrame: number; pcm: Buffer; endFrames: number }> {
-  const parts = new Map<number, Buffer[]>();
-  let onEnd: (epoch: number, totalFrames: number) => void = () => {};
-  const ends = new Map<number, number>();
-  const data = (chunk: { epoch: number; pcm: Uint8Array }) => {
-    parts.set(chunk.epoch, [...(parts.get(chunk.epoch) ?? []), Buffer.from(chunk.pcm)]);
-    stream.credit(chunk.pcm.length);
-  };
-  const end = (notice: { epoch: number; totalFrames: number }) => {
-    ends.set(notice.epoch, notice.totalFrames);
-    onEnd(notice.epoch, notice.totalFrames);
-  };
-  stream.on('data', data);
-  stream.on('end', end);
-  try {
-    const reply = await stream.play({ positionMs, window: 1 << 20 });
-    const endFrames = ends.get(reply.epoch) ?? (await new Promise<number>((res, rej) => {
-      onEnd = (epoch, total) => epoch === reply.epoch && res(total);
-      stream.once('error', rej);
-    }));
-    return { startFrame: reply.startFrame, pcm: Buffer.concat(parts.get(reply.epoch) ?? []), endFrames };
-  } finally {
-    stream.off('data', data);
-    stream.off('end', end);
-  }
-}
-
 describe('original streams decode to the pcm stream, sample for sample', () => {
-  let server: RunningServer;
-  let client: AtpClient;
-  let tracks: Map<string, TrackInfo>;
-  before(async () => {
-    server = await startServer({ library: LIBRARY });
-    client = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-    const login = await client.login({ user: 't', pageSize: 100 });
-    tracks = new Map(login.library.tracks.map((t) => [t.path, t]));
-  });
-  after(async () => {
-    client?.close();
-    await server?.stop();
-  });
+  const session = fixtureSession();
 
   async function fetchAll(track: TrackInfo, encoding: Encoding): Promise<Buffer> {
     const parts: Buffer[] = [];
-    await fetchTrack(client, track.id, { encoding, write: (p) => void parts.push(Buffer.from(p)) });
+    await fetchTrack(session.client, track.id, { encoding, write: (p) => void parts.push(Buffer.from(p)) });
     return Buffer.concat(parts);
   }
 
   for (const [file, codec] of Object.entries(ORIGINAL)) {
     test(`${file}: sent as ${codec}; the whole track, then ${SEEKS} seeks`, async () => {
-      const track = tracks.get(file);
+      const track = session.tracks.get(file);
       assert.ok(track, `${file} is in the library`);
-      const setup = await client.setup(track.id, { window: 0, encoding: 'original' });
+      const setup = await session.client.setup(track.id, { window: 0, encoding: 'original' });
       assert.equal(setup.codec?.name, codec);
       await setup.teardown();
 
@@ -112,10 +70,10 @@ describe('original streams decode to the pcm stream, sample for sample', () => {
 
       // One original stream seeks 20 times; each pcm reference is a stream of its own, seeking once, so it does
       // not depend on the decoder history of earlier seeks (Opus settles to within a few LSB, not exactly).
-      const decoded = await openPcmStream(client, track.id, { window: 1 << 20, encoding: 'original' });
+      const decoded = await openPcmStream(session.client, track.id, { window: 1 << 20, encoding: 'original' });
       try {
         for (const positionMs of positions(file.length * 7919, track.durationMs!)) {
-          const reference = await openPcmStream(client, track.id, { window: 1 << 20 });
+          const reference = await openPcmStream(session.client, track.id, { window: 1 << 20 });
           const want = await playToEnd(reference, positionMs);
           await reference.teardown();
           const got = await playToEnd(decoded, positionMs);
@@ -133,10 +91,10 @@ describe('original streams decode to the pcm stream, sample for sample', () => {
 
   for (const file of ['mp3-vbr-stereo-44k.mp3', 'vorbis-stereo-44k.ogg', 'flac16-stereo-44k.flac']) {
   test(`${file}: a pause and a resume continue the decoded samples without a gap or a repeat`, async () => {
-    const track = tracks.get(file)!;
+    const track = session.tracks.get(file)!;
     const whole = await fetchAll(track, 'pcm');
     // A window far smaller than the file, so the pause comes while most of the track is still on the server.
-    const stream = await openPcmStream(client, track.id, { window: 8 * 1024, encoding: 'original' });
+    const stream = await openPcmStream(session.client, track.id, { window: 8 * 1024, encoding: 'original' });
     const parts: Buffer[] = [];
     let frames = 0;
     const done = new Promise<void>((res) => stream.once('end', () => res()));
@@ -162,8 +120,8 @@ describe('original streams decode to the pcm stream, sample for sample', () => {
 
   for (const file of ['aac-stereo-44k.m4a', 'vorbis-chained-22k.ogg', 'opus-chained-48k.opus']) {
     test(`${file}: asked for original, the server sends PCM and says so`, async () => {
-      const track = tracks.get(file)!;
-      const stream = await client.setup(track.id, { window: 0, encoding: 'original' });
+      const track = session.tracks.get(file)!;
+      const stream = await session.client.setup(track.id, { window: 0, encoding: 'original' });
       assert.equal(stream.codec, null);
       await stream.teardown();
       if (file.endsWith('.m4a') && !track.playable) return; // no ffmpeg here: the track is listed as unplayable

@@ -5,12 +5,11 @@
  * heard is checked through the tap worklet's checksums against the WAV files, not by looking at the UI.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { DEMO_LIBRARY, REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { DEMO_LIBRARY, REPO, TEST_PASSWORD, TEST_USER, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { assertAppBuilt, launchDesktopApp, type DesktopApp } from './desktop-app.js';
 import { armTap, playerView, screenshot, waitForPlayer } from './journey-page.js';
 import { checksumFrames, readWav } from './wav-samples.js';
 
@@ -24,8 +23,7 @@ describe('desktop journey (Chromium, the built shell under the Electron stand-in
   let page: Page;
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
-      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
+    assertAppBuilt();
     server = await startServer();
     app = await launchDesktopApp();
     page = app.page;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
 import { _electron, type ElectronApplication, type Page } from 'playwright';
-import { DEMO_LIBRARY, REPO, TEST_PASSWORD, TEST_USER, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { armTap, screenshot, waitForPlayer } from './journey-page.js';
+import { DEMO_LIBRARY, REPO, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { armTap, connectTo, screenshot, waitForPlayer } from './journey-page.js';
 import { checksumFrames, readWav } from './wav-samples.js';
 
 function electronBinary(): string | null {
@@ -66,11 +66,7 @@ else describe('desktop journey in Electron', () => {
 
   it('starts on the local demo server by itself, then connects to another server from the connect screen', async () => {
     await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 30000 });
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await connectTo(page, `127.0.0.1:${server.port}`);
     await page.locator('.track-row[data-track-id]').nth(2).waitFor();
     await screenshot(page, 'electron-library');
   });

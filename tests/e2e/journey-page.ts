@@ -1,9 +1,12 @@
-/** What the journey tests read from the page: the player store and the audio engine the renderer exposes. */
+/**
+ * What the journey tests read from the page: the player store and the audio engine the renderer exposes; and the
+ * connect screen they all go through.
+ */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import type { TapReport } from '../../src-renderer/audio/worklet-messages.js';
-import { REPO } from '../unit/desktop/atp-server-process.js';
+import { REPO, TEST_PASSWORD, TEST_USER } from '../unit/desktop/atp-server-process.js';
 
 export const SCREENSHOTS = join(REPO, 'test-results/screenshots');
 
@@ -28,6 +31,15 @@ export interface PlayerView {
   underruns: number;
   buffering: boolean;
   error: { code: string; message: string } | null;
+}
+
+/** "Change server", then the address and the account typed into the connect screen, then Connect. */
+export async function connectTo(page: Page, address: string, user = TEST_USER, password = TEST_PASSWORD): Promise<void> {
+  await page.getByRole('button', { name: 'Change server' }).click();
+  await page.getByLabel('Server address').fill(address);
+  await page.getByLabel('User').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Connect' }).click();
 }
 
 export function playerView(page: Page): Promise<PlayerView> {

@@ -8,7 +8,7 @@
  * five Chromiums playing at real time anyway).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,13 +16,11 @@ import type { Page } from 'playwright';
 import { LinkProxy } from '../helpers/link-proxy.js';
 import { createShapedNamespace, namespaceUnavailable, startServerInNamespace, type ShapedNamespace } from '../helpers/netns.js';
 import { writeWav } from '../helpers/wav-file.js';
-import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
-import { armTap, screenshot } from './journey-page.js';
+import { appNotBuilt, launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { armTap, connectTo, screenshot } from './journey-page.js';
 import { checksumFrames, readWav, type WavPcm } from './wav-samples.js';
 
-const built = serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs'));
-const skip = !built ? 'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)' : namespaceUnavailable() ?? false;
+const skip = appNotBuilt() ?? namespaceUnavailable() ?? false;
 const PLAY_MS = 30_000;
 const LOSSLESS = /^(PCM 16-bit 44\.1 kHz|WAV as stored)$/;
 const OPUS = /^Opus \d+ kbit\/s$/;
@@ -93,11 +91,7 @@ describe('the desktop journey over shaped links (Chromium, the built shell, a re
     });
     const proxy = await LinkProxy.start({ upstreamHost: ns.address, upstreamPort: server.port, rttMs: link.rttMs, jitterMs: 4 });
     if ((await seen(page)).status === 'playing') await page.getByTestId('play-pause').click();
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(`127.0.0.1:${proxy.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await connectTo(page, `127.0.0.1:${proxy.port}`);
     await page.getByTestId('connection-status').filter({ hasText: `127.0.0.1:${proxy.port}` }).waitFor({ timeout: 20000 });
     await page.locator('.track-row', { hasText: 'Long Haul' }).waitFor({ timeout: 20000 });
     const previous = leaving;

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
 import { SERVER_BIN, startServer, type RunningServer } from '../helpers/server-process.js';
 import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
-import { screenshot } from './journey-page.js';
+import { connectTo, screenshot } from './journey-page.js';
 
 const USER = 'ana';
 const PASSWORD = 'ana-password';
@@ -46,11 +46,7 @@ describe('trust in the desktop app (Chromium, the built shell, real TLS servers)
   });
 
   async function connect(): Promise<void> {
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(address);
-    await page.getByLabel('User').fill(USER);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await connectTo(page, address, USER, PASSWORD);
   }
 
   it('first contact shows "Trust this server?" with the fingerprint and host:port; Trust connects and pins it', async () => {

@@ -4,12 +4,10 @@
  * and Escape, and "Retry now" reconnects at once. The real app against real atp-server processes (demo library).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { TEST_PASSWORD, TEST_USER, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { assertAppBuilt, launchDesktopApp, type DesktopApp } from './desktop-app.js';
 import { screenshot, waitForPlayer } from './journey-page.js';
 
 const player = (page: Page) => page.evaluate(() => {
@@ -36,8 +34,7 @@ describe('keyboard only, and the disconnected state (Chromium, the real app)', (
   let page: Page;
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
-      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
+    assertAppBuilt();
     server = await startServer();
     app = await launchDesktopApp({ width: 1280, height: 800 });
     page = app.page;

@@ -6,30 +6,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { AtpClient } from '../../src-main/atp-client/client.js';
+import type { AtpClient } from '../../src-main/atp-client/client.js';
 import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
-import { TEST_PASSWORD, TEST_USER, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import type { DesktopApp } from './desktop-app.js';
-import { checkView, openUiSession } from './ui-session.js';
+import { checkView, openSecondDeviceSession, type SecondDeviceSession } from './ui-session.js';
 
 const shownIds = (page: Page) => page.getByTestId('recent-view-tracks').locator('[data-track-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-track-id')));
 
 describe('recently played (Chromium, the real app, plays from a second device)', () => {
-  let server: RunningServer;
-  let app: DesktopApp;
+  let session: SecondDeviceSession;
   let page: Page;
   let other: AtpClient;
 
   before(async () => {
-    ({ server, app, page } = await openUiSession());
-    other = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-    await other.login({ user: TEST_USER, password: TEST_PASSWORD, client: 'second device' });
+    session = await openSecondDeviceSession();
+    ({ page, other } = session);
   });
 
   after(async () => {
-    other?.close();
-    await app?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   /**

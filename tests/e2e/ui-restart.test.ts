@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO, TEST_PASSWORD, TEST_USER, serverBuilt, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import { launchDesktopApp, type DesktopApp } from './desktop-app.js';
-import { waitForPlayer } from './journey-page.js';
+import { TEST_PASSWORD, startServer, type RunningServer } from '../unit/desktop/atp-server-process.js';
+import { assertAppBuilt, launchDesktopApp, type DesktopApp } from './desktop-app.js';
+import { connectTo, waitForPlayer } from './journey-page.js';
 
 describe('restart (Chromium, the real app quit and launched again on the same profile)', () => {
   let server: RunningServer;
@@ -18,8 +18,7 @@ describe('restart (Chromium, the real app quit and launched again on the same pr
   const sessionFile = join(profile, 'userData', 'session.json');
 
   before(async () => {
-    assert.ok(serverBuilt() && existsSync(join(REPO, 'dist/renderer/index.html')) && existsSync(join(REPO, 'dist/main/main.cjs')),
-      'build first: node scripts/build.mjs (dist/server, dist/main and dist/renderer)');
+    assertAppBuilt();
     server = await startServer();
   });
 
@@ -32,11 +31,7 @@ describe('restart (Chromium, the real app quit and launched again on the same pr
     app = await launchDesktopApp({ width: 1280, height: 800 }, profile);
     let page = app.page;
     await page.getByTestId('connection-status').filter({ hasText: 'Playing the music on this computer' }).waitFor({ timeout: 20000 });
-    await page.getByRole('button', { name: 'Change server' }).click();
-    await page.getByLabel('Server address').fill(`127.0.0.1:${server.port}`);
-    await page.getByLabel('User').fill(TEST_USER);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await connectTo(page, `127.0.0.1:${server.port}`);
     await page.locator('.track-row[data-track-id]').nth(2).waitFor();
 
     await page.getByRole('button', { name: 'Title', exact: true }).click();

@@ -7,29 +7,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright';
-import { AtpClient } from '../../src-main/atp-client/client.js';
-import { TEST_PASSWORD, TEST_USER, type RunningServer } from '../unit/desktop/atp-server-process.js';
-import type { DesktopApp } from './desktop-app.js';
-import { checkView, openUiSession } from './ui-session.js';
+import type { AtpClient } from '../../src-main/atp-client/client.js';
+import { checkView, openSecondDeviceSession, type SecondDeviceSession } from './ui-session.js';
 
 const entries = (page: Page) => page.getByTestId('playlist-entries').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-track-id')));
 
 describe('favourites and playlists (Chromium, the real app, a second device)', () => {
-  let server: RunningServer;
-  let app: DesktopApp;
+  let session: SecondDeviceSession;
   let page: Page;
   let other: AtpClient;
 
   before(async () => {
-    ({ server, app, page } = await openUiSession());
-    other = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-    await other.login({ user: TEST_USER, password: TEST_PASSWORD, client: 'second device' });
+    session = await openSecondDeviceSession();
+    ({ page, other } = session);
   });
 
   after(async () => {
-    other?.close();
-    await app?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   it('a heart on a row favourites the track: it shows in Favourites and the server keeps it', async () => {

@@ -4,22 +4,19 @@
 // ATP_TEST_POSTGRES_URL names one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import pg from 'pg';
+import { describe, test } from 'node:test';
 import { AtpClient } from '../../src-main/atp-client/client.js';
 import { fetchTrack } from '../../src-main/atp-client/fetch-track.js';
 import { AtpError, FrameType, LibraryFunc, frame, type ListRequest, type TrackInfo } from '../../src-shared/protocol/index.js';
 import { SERVER_BIN, startServer } from '../helpers/server-process.js';
+import { scratchDatabases, skipWithoutPostgres } from '../helpers/scratch-postgres.js';
 import { sleep } from '../helpers/wait.js';
 
 const PASSWORD = 'a password for tests';
 const code = (c: string) => (e: AtpError) => e.code === c;
-const pgUrl = process.env.ATP_TEST_POSTGRES_URL;
-const madeDatabases: string[] = [];
 
 /** Polls `read` until `ok` holds of its value: a play is recorded when its stream's last write lands. */
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
@@ -100,26 +97,12 @@ async function historySorts(database: string[]): Promise<void> {
 }
 
 describe('LIST sorted by the account\'s play history', () => {
-  after(async () => {
-    if (!pgUrl || madeDatabases.length === 0) return;
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    for (const name of madeDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
+  const scratchDatabase = scratchDatabases();
 
   test('on SQLite', { timeout: 120_000 }, () => historySorts([]));
 
-  test('on PostgreSQL', { timeout: 120_000, skip: pgUrl ? false : 'no PostgreSQL: ATP_TEST_POSTGRES_URL is not set (.ci/run starts one and sets it)' }, async () => {
-    const name = `atp_list_history_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    madeDatabases.push(name);
-    const u = new URL(pgUrl!);
-    u.pathname = `/${name}`;
-    await historySorts(['--database', u.toString()]);
+  test('on PostgreSQL', { timeout: 120_000, skip: skipWithoutPostgres }, async () => {
+    await historySorts(['--database', await scratchDatabase('atp_list_history')]);
   });
 
   test('a session whose name is no account\'s is refused with no-account, and other sorts still serve it', { timeout: 60_000 }, async () => {

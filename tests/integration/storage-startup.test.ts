@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { AtpClient } from '../../src-main/atp-client/client.js';
 import { SqliteDatabase } from '../../src-server/storage/sqlite-database.js';
+import { scratchDatabases, skipWithoutPostgres } from '../helpers/scratch-postgres.js';
 import { DEMO_LIBRARY, SERVER_BIN, addUser, startServer } from '../helpers/server-process.js';
 
 /** Runs the server to its exit (it should not start) and returns its code and the plain lines of its stderr. */
@@ -109,33 +109,23 @@ describe('the database at start', () => {
     assert.deepEqual(listUsers(['--state-dir', dir]).stdout.trim().split('\n'), ['amy\tlistener', 'zed\tadmin']);
   });
 
-  const pgUrl = process.env.ATP_TEST_POSTGRES_URL;
-  test('--database postgres://… keeps the accounts there: added by the command, checked by a two-worker server', { skip: pgUrl ? false : 'no PostgreSQL: ATP_TEST_POSTGRES_URL is not set (.ci/run starts one and sets it)' }, async () => {
-    const name = `atp_startup_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(pgUrl!);
-    url.pathname = `/${name}`;
+  const scratchDatabase = scratchDatabases();
+  test('--database postgres://… keeps the accounts there: added by the command, checked by a two-worker server', { skip: skipWithoutPostgres }, async () => {
+    const url = await scratchDatabase('atp_startup');
     const dir = stateDir();
+    const added = spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'pat', '--password-stdin', '--state-dir', dir, '--database', url], { input: 'password-of-pat\n', encoding: 'utf8' });
+    assert.equal(added.status, 0, added.stderr);
+    assert.equal(existsSync(join(dir, 'atp.db')), false, 'no SQLite file beside it');
+    const server = await startServer({ stateDir: dir, args: ['--workers', '2', '--database', url] });
     try {
-      const added = spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'pat', '--password-stdin', '--state-dir', dir, '--database', url.toString()], { input: 'password-of-pat\n', encoding: 'utf8' });
-      assert.equal(added.status, 0, added.stderr);
-      assert.equal(existsSync(join(dir, 'atp.db')), false, 'no SQLite file beside it');
-      const server = await startServer({ stateDir: dir, args: ['--workers', '2', '--database', url.toString()] });
-      try {
-        const client = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
-        assert.equal((await client.login({ user: 'pat', password: 'password-of-pat' })).user, 'pat');
-        client.close();
-      } finally {
-        await server.stop();
-      }
-      const unreachable = await serverThatStops(dir, ['--database', 'postgres://nobody@127.0.0.1:1/none']);
-      assert.equal(unreachable.code, 1);
-      assert.match(unreachable.lines.join('\n'), /^atp-server: the PostgreSQL database postgres:\/\/nobody@127\.0\.0\.1:1\/none cannot be reached/);
+      const client = await AtpClient.connect({ host: '127.0.0.1', port: server.port });
+      assert.equal((await client.login({ user: 'pat', password: 'password-of-pat' })).user, 'pat');
+      client.close();
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await server.stop();
     }
+    const unreachable = await serverThatStops(dir, ['--database', 'postgres://nobody@127.0.0.1:1/none']);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.lines.join('\n'), /^atp-server: the PostgreSQL database postgres:\/\/nobody@127\.0\.0\.1:1\/none cannot be reached/);
   });
 });

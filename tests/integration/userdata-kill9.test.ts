@@ -2,15 +2,14 @@
 // started again on the same database; every write the server acknowledged is there afterwards. SQLite always,
 // PostgreSQL when ATP_TEST_POSTGRES_URL names one.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
-import pg from 'pg';
+import { describe, test } from 'node:test';
 import { AtpClient } from '../../src-main/atp-client/client.js';
 import { spawnSync } from 'node:child_process';
 import { SERVER_BIN, startServer, type RunningServer } from '../helpers/server-process.js';
+import { scratchDatabases, skipWithoutPostgres } from '../helpers/scratch-postgres.js';
 import { sleep } from '../helpers/wait.js';
 
 const PASSWORD = 'a password for tests';
@@ -80,29 +79,13 @@ async function killAndCheck(database: string[] | null): Promise<void> {
   }
 }
 
-const pgUrl = process.env.ATP_TEST_POSTGRES_URL;
-const madeDatabases: string[] = [];
 
 describe('every acknowledged write survives kill -9', () => {
-  after(async () => {
-    if (!pgUrl || madeDatabases.length === 0) return;
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    for (const name of madeDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
+  const scratchDatabase = scratchDatabases();
 
   test('on SQLite', { timeout: 180_000 }, () => killAndCheck(null));
 
-  test('on PostgreSQL', { timeout: 180_000, skip: pgUrl ? false : 'no PostgreSQL: ATP_TEST_POSTGRES_URL is not set (.ci/run starts one and sets it)' }, async () => {
-    const name = `atp_kill9_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    madeDatabases.push(name);
-    const u = new URL(pgUrl!);
-    u.pathname = `/${name}`;
-    await killAndCheck(['--database', u.toString()]);
+  test('on PostgreSQL', { timeout: 180_000, skip: skipWithoutPostgres }, async () => {
+    await killAndCheck(['--database', await scratchDatabase('atp_kill9')]);
   });
 });

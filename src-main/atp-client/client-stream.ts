@@ -23,7 +23,7 @@ export interface StreamTransport {
   uid: number;
   request<T>(f: Frame, read: (answer: Frame) => T): Promise<T>;
   send(f: Frame): void;
-  forget(did: number): void;
+  forget(did: number, stream: ClientStream): void;
 }
 
 export interface ClientStreamEvents {
@@ -113,7 +113,7 @@ export class ClientStream extends EventEmitter<ClientStreamEvents> {
   closed(err?: Error): void {
     if (!this.open) return;
     this.open = false;
-    this.transport.forget(this.did);
+    this.transport.forget(this.did, this);
     this.emit('close', err);
   }
 }

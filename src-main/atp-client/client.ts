@@ -290,9 +290,12 @@ export class AtpClient extends EventEmitter<AtpClientEvents> {
     this.socket.write(encodeFrame(f));
   }
 
-  /** @internal for ClientStream */
-  forget(did: number): void {
-    this.streams.delete(did);
+  /**
+   * @internal for ClientStream. Only while `did` is still this stream's: the server may have given the id to a newer
+   * stream (a TEARDOWN not awaited before the next SETUP), which must keep its DATA.
+   */
+  forget(did: number, stream: ClientStream): void {
+    if (this.streams.get(did) === stream) this.streams.delete(did);
   }
 
   private receive(f: Frame): void {

@@ -8,6 +8,8 @@ import {
   AtpError,
   ControlFunc,
   FrameDecoder,
+  PlayerFunc,
+  encodeData,
   FrameType,
   build,
   encodeFrame,
@@ -157,5 +159,30 @@ describe('bad input from a server', () => {
     const client = await connected();
     await client.login({ user: 'u' });
     await assert.rejects(client.list(), /closed/);
+  });
+  test('a stream id given again while the old stream’s TEARDOWN answer is being handled stays the new stream’s', async () => {
+    let setups = 0;
+    let teardown: Frame | null = null;
+    serve((req, socket) => {
+      if (req.func === PlayerFunc.SETUP && ++setups === 1) socket.write(ack(req, 7, 1, { track: 't', format, checksum: false }));
+      else if (req.func === PlayerFunc.TEARDOWN) teardown = req;
+      else if (req.func === PlayerFunc.SETUP) {
+        // The server freed id 1 with the TEARDOWN and gives it to the next SETUP: both answers in one chunk.
+        socket.write(Buffer.concat([ack(teardown!, 7, 1, null), ack(req, 7, 1, { track: 't', format, checksum: false })]));
+      } else if (req.func === PlayerFunc.PLAY) {
+        socket.write(ack(req, 7, 1, { epoch: 1, startFrame: 0, positionMs: 0 }));
+        socket.write(encodeFrame(frame({ type: FrameType.PLAYER, func: PlayerFunc.DATA, uid: 7, did: 1, payload: encodeData(1, 0, new Uint8Array(8)) })));
+      }
+    });
+    const client = await connected();
+    await client.login({ user: 'u' });
+    const old = await client.setup('t', { window: 1000 });
+    const [, fresh] = await Promise.all([old.teardown(), client.setup('t', { window: 1000 })]);
+    assert.equal(fresh.did, old.did, 'the id was given again');
+    const data = new Promise<number>((r) => fresh.once('data', (chunk) => r(chunk.pcm.length)));
+    await fresh.play({ positionMs: 0 });
+    const lost = new Promise<number>((r) => setTimeout(() => r(-1), 2000).unref());
+    assert.equal(await Promise.race([data, lost]), 8, 'the new stream still receives its DATA');
+    client.close();
   });
 });

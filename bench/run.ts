@@ -1,4 +1,4 @@
-// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --tracks N --minutes M --only streams,decode,library,desktop,ui,links]
+// npm run bench [-- --listeners N,N,... --seconds S --encodings pcm,original --mixed N --workers N --tracks N --minutes M --only streams,decode,library,desktop,ui,links]
 // Prints figures; never fails on speed. Each part also runs alone: node --import tsx bench/<part>.ts
 import { parseArgs } from 'node:util';
 import { benchDecode } from './decode.js';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     encodings: { type: 'string', default: 'pcm,original' },
     mixed: { type: 'string' },
+    workers: { type: 'string' },
     tracks: { type: 'string', default: '100000' },
     minutes: { type: 'string', default: '10' },
     only: { type: 'string' },
@@ -33,6 +34,7 @@ if (want('streams')) {
     encodings: values.encodings.split(','),
     // The mixed library costs the most to serve as PCM: by default it is measured at the smallest load.
     mixedListeners: values.mixed === undefined ? Math.min(...listeners) : Number(values.mixed),
+    workers: values.workers,
   });
 }
 if (want('decode')) {

@@ -21,6 +21,8 @@ export interface StreamsBenchOptions {
   encodings: string[];
   /** Listeners on the mixed library; 0 skips it. */
   mixedListeners: number;
+  /** atp-server's --workers; absent: the server's default (one per core). */
+  workers?: string;
 }
 
 const SEEKS = 100;
@@ -37,10 +39,11 @@ async function encodingRefused(wire: AtpWire, track: string, encoding: string): 
   }
 }
 
-async function atpRun(library: string, label: string, encoding: string, listeners: number, seconds: number, sizes: Map<string, number>): Promise<TargetRun> {
+async function atpRun(library: string, label: string, encoding: string, listeners: number, seconds: number, sizes: Map<string, number>, workers?: string): Promise<TargetRun> {
   let server;
   try {
-    server = await startServer({ library, args: ['--max-connections', String(listeners + 64), '--log-level', 'warn'] });
+    const workerArgs = workers === undefined ? [] : ['--workers', workers];
+    server = await startServer({ library, args: ['--max-connections', String(listeners + 64), '--log-level', 'warn', ...workerArgs] });
   } catch (err) {
     return skippedRun(label, listeners, `atp-server did not start: ${(err as Error).message.slice(0, 200)}`);
   }
@@ -115,13 +118,14 @@ export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
   const fileSeconds = opts.seconds + RAMP_MS / 1000 + 30;
   const libs = makeBenchLibraries(fileSeconds);
   const nginxBin = findNginx();
+  const workersNote = opts.workers === undefined ? '' : `, --workers ${opts.workers}`;
   const runs: TargetRun[] = [];
   console.log(`streams: listeners play at real-time rate (CD: ${CD_BYTES_PER_SECOND} bytes/s), arriving over ${RAMP_MS / 1000} s, then ${opts.seconds} s measured;`);
   console.log(`  the load generator runs in 2 processes above ${ONE_GENERATOR_MAX} listeners; server CPU and RSS include every process it forked`);
   try {
     for (const n of opts.listeners) {
       const these = [await nginxRun(nginxBin, libs.wavDir, n, opts.seconds)];
-      for (const encoding of opts.encodings) these.push(await atpRun(libs.wavDir, `atp ${encoding}`, encoding, n, opts.seconds, libs.sizes));
+      for (const encoding of opts.encodings) these.push(await atpRun(libs.wavDir, `atp ${encoding}${workersNote}`, encoding, n, opts.seconds, libs.sizes, opts.workers));
       runs.push(...these);
       printRows(these, runs);
     }
@@ -129,7 +133,7 @@ export async function benchStreams(opts: StreamsBenchOptions): Promise<void> {
       const n = opts.mixedListeners;
       const these = opts.encodings.map((e) => (libs.mixedDir ? null : skippedRun(`atp ${e}, mixed`, n, libs.mixedSkipped ?? '')));
       for (const [i, encoding] of opts.encodings.entries()) {
-        these[i] ??= await atpRun(libs.mixedDir!, `atp ${encoding}, mixed`, encoding, n, opts.seconds, libs.sizes);
+        these[i] ??= await atpRun(libs.mixedDir!, `atp ${encoding}, mixed${workersNote}`, encoding, n, opts.seconds, libs.sizes, opts.workers);
       }
       runs.push(...(these as TargetRun[]));
       console.log('mixed library: one file each of MP3, FLAC, Vorbis and Opus; the ratio is to nginx serving the WAV to as many listeners');

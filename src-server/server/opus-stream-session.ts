@@ -7,27 +7,22 @@
  */
 import {
   DATA_HEADER_SIZE,
-  FrameType,
   OPUS_MAX_UNIT_BYTES,
   OPUS_PACKET_GRANULES,
   OPUS_RATE,
-  PlayerFunc,
   UNIT_LENGTH_SIZE,
   encodedSize,
   framesReached,
   kernelHalfWidth,
   restartGranule,
-  sealChecksum,
   toBase64,
-  writeDataHeader,
-  writeFrameHead,
   type CodecInfo,
   type PlayReply,
 } from '../../src-shared/protocol/index.js';
 import type { PcmSource } from '../../src-codecs/pcm-source.js';
 import { OpusEncoder } from '../../src-codecs/opus-transcode/opus-encoder.js';
 import { Resampler } from '../../src-codecs/opus-transcode/resampler.js';
-import { PacedStream, type StreamSink } from './paced-stream.js';
+import { DATA_PAYLOAD_OFFSET, PacedStream, type StreamSink } from './paced-stream.js';
 
 /** Packets gathered into one DATA at most: 200 ms, so a slow link still sees DATA arrive several times a second. */
 const PACKETS_PER_DATA = 10;
@@ -57,10 +52,10 @@ export class OpusStreamSession extends PacedStream {
     private readonly source: PcmSource,
     sink: StreamSink,
     window: number,
-    private readonly checksum: boolean,
+    checksum: boolean,
     readonly bitrate: number,
   ) {
-    super(did, trackId, source.format, sink, window, 1);
+    super(did, trackId, source.format, sink, window, 1, checksum);
     const { channels, sampleRate } = this.format;
     this.encoder = new OpusEncoder(channels, bitrate);
     this.delay = this.encoder.lookahead;
@@ -173,21 +168,15 @@ export class OpusStreamSession extends PacedStream {
   }
 
   private send(units: readonly Uint8Array[], bytes: number, position: number): void {
-    const payloadLength = DATA_HEADER_SIZE + bytes;
-    const buffer = new Uint8Array(encodedSize(payloadLength, this.checksum));
-    const header = { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
-    const payloadStart = writeFrameHead(buffer, 0, header, payloadLength);
-    writeDataHeader(buffer, payloadStart, this.epoch, position);
+    const buffer = new Uint8Array(encodedSize(DATA_HEADER_SIZE + bytes, this.checksum));
     const view = new DataView(buffer.buffer);
-    let at = payloadStart + DATA_HEADER_SIZE;
+    let at = DATA_PAYLOAD_OFFSET;
     for (const unit of units) {
       view.setUint32(at, unit.length);
       buffer.set(unit, at + UNIT_LENGTH_SIZE);
       at += UNIT_LENGTH_SIZE + unit.length;
     }
-    if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
-    this.credit -= bytes;
-    this.sink.write(buffer);
+    this.sink.write(this.frameData(buffer, bytes, position));
   }
 
   private end(): void {

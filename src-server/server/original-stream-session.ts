@@ -6,18 +6,13 @@
  */
 import {
   DATA_HEADER_SIZE,
-  FrameType,
-  PlayerFunc,
   UNIT_LENGTH_SIZE,
   encodedSize,
-  sealChecksum,
-  writeDataHeader,
-  writeFrameHead,
   type CodecInfo,
   type PlayReply,
 } from '../../src-shared/protocol/index.js';
 import type { CodedSource, CodedUnit } from '../../src-codecs/original/coded-source.js';
-import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
+import { DATA_PAYLOAD_OFFSET, FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
 
 export type { PlayerStream } from './paced-stream.js';
 
@@ -29,7 +24,6 @@ export class OriginalStreamSession extends PacedStream {
   private readonly bare: boolean;
   private atEnd = false;
   private readonly buffers: FrameBuffers;
-  private readonly payloadOffset: number;
 
   constructor(
     did: number,
@@ -37,13 +31,12 @@ export class OriginalStreamSession extends PacedStream {
     private readonly source: CodedSource,
     sink: StreamSink,
     window: number,
-    private readonly checksum: boolean,
+    checksum: boolean,
   ) {
-    super(did, trackId, source.format, sink, window, 1);
+    super(did, trackId, source.format, sink, window, 1, checksum);
     this.codec = source.codec;
     this.bare = source.codec.name === 'pcm';
     this.buffers = FrameBuffers.of(encodedSize(DATA_HEADER_SIZE + DATA_BYTES, checksum));
-    this.payloadOffset = encodedSize(0, false) + DATA_HEADER_SIZE;
   }
 
   async play(positionMs: number | undefined, window: number | undefined): Promise<PlayReply> {
@@ -106,13 +99,13 @@ export class OriginalStreamSession extends PacedStream {
             this.source.unread();
             break;
           }
-          if (this.payloadOffset + size > buffer.length) {
+          if (DATA_PAYLOAD_OFFSET + size > buffer.length) {
             // One unit larger than a usual DATA (a high-resolution FLAC frame): a buffer of its own.
             this.buffers.give(buffer, true);
             buffer = new Uint8Array(encodedSize(DATA_HEADER_SIZE + size, this.checksum));
           }
           if (bytes === 0) position = unit.position;
-          const at = this.payloadOffset + bytes;
+          const at = DATA_PAYLOAD_OFFSET + bytes;
           if (!this.bare) {
             // The unit's length prefix, big-endian (§8.10), without a DataView per unit.
             const n = unit.bytes.length;
@@ -171,26 +164,12 @@ export class OriginalStreamSession extends PacedStream {
       }
       // END costs no credit: a receiver that has been sent every frame learns so without granting more.
       if (bytes === 0) return this.atEnd ? this.end() : undefined;
-      const payloadLength = DATA_HEADER_SIZE + bytes;
-      const head = Buffer.allocUnsafe(encodedSize(DATA_HEADER_SIZE, false));
-      const payloadStart = writeFrameHead(head, 0, this.dataHeader(), payloadLength);
-      writeDataHeader(head, payloadStart, this.epoch, position);
-      this.credit -= bytes;
-      this.sink.writeChunks(head, chunks);
+      this.sendDataViews(chunks, bytes, position);
     }
   }
 
-  private dataHeader() {
-    return { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
-  }
-
   private send(buffer: Uint8Array, bytes: number, position: number): void {
-    const payloadLength = DATA_HEADER_SIZE + bytes;
-    const payloadStart = writeFrameHead(buffer, 0, this.dataHeader(), payloadLength);
-    writeDataHeader(buffer, payloadStart, this.epoch, position);
-    if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
-    this.credit -= bytes;
-    this.buffers.give(buffer, this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum))));
+    this.buffers.give(buffer, this.sink.write(this.frameData(buffer, bytes, position)));
   }
 
   private end(): void {

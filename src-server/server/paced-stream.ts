@@ -3,7 +3,18 @@
  * at a time that CREDIT and a draining socket wake. There is no timer: the receiver's CREDIT paces a stream. Each
  * encoding (stream-session.ts: PCM; original-stream-session.ts: the file's own units) says how it fills DATA.
  */
-import type { PauseReply, PlayReply, StreamFormat } from '../../src-shared/protocol/index.js';
+import {
+  DATA_HEADER_SIZE,
+  FrameType,
+  PlayerFunc,
+  encodedSize,
+  sealChecksum,
+  writeDataHeader,
+  writeFrameHead,
+  type PauseReply,
+  type PlayReply,
+  type StreamFormat,
+} from '../../src-shared/protocol/index.js';
 import type { SourceFormat } from '../../src-codecs/pcm-source.js';
 
 /** What a stream needs from its connection: a way to write and to know whether the socket wants a pause. */
@@ -38,6 +49,9 @@ export interface PlayerStream {
  * second. Half the window at most, so a small window still flows and a client never waits on half its window.
  */
 export const LOW_WATER_BYTES = 256 * 1024;
+
+/** Where a DATA's samples or units start in a buffer it is built in: after the frame head and the DATA header. */
+export const DATA_PAYLOAD_OFFSET = encodedSize(0, false) + DATA_HEADER_SIZE;
 
 /**
  * Buffers DATA is built in, reused once the socket has taken their bytes: a stream holds none between DATA, and
@@ -94,6 +108,8 @@ export abstract class PacedStream implements PlayerStream {
     window: number,
     /** The smallest amount worth a DATA: a PCM sample frame, a whole coded unit. */
     private readonly quantum: number,
+    /** DATA frames carry a CRC-32 (asked for at SETUP). */
+    protected readonly checksum: boolean,
   ) {
     this.format = {
       sampleRate: source.sampleRate,
@@ -206,6 +222,35 @@ export abstract class PacedStream implements PlayerStream {
   /** May a run go on: playing, not being stopped, and the socket not asking for a pause. */
   protected get flowing(): boolean {
     return this.playing && !this.stopRequested && !this.sink.congested;
+  }
+
+  /**
+   * Frames a DATA built in `buffer`, whose `bytes` of payload already lie from DATA_PAYLOAD_OFFSET on: the heads in
+   * front, the checksum after; the bytes leave the credit. The frame to write.
+   */
+  protected frameData(buffer: Uint8Array, bytes: number, firstFrame: number): Uint8Array {
+    const payloadLength = DATA_HEADER_SIZE + bytes;
+    const payloadStart = writeFrameHead(buffer, 0, this.dataHeader(), payloadLength);
+    writeDataHeader(buffer, payloadStart, this.epoch, firstFrame);
+    if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
+    this.credit -= bytes;
+    return buffer.subarray(0, encodedSize(payloadLength, this.checksum));
+  }
+
+  /**
+   * A DATA whose payload is `chunks` as they are (views of shared file blocks), without checksum: its heads in a
+   * buffer of their own, handed with the chunks to the kernel in one writev; the bytes leave the credit.
+   */
+  protected sendDataViews(chunks: readonly Uint8Array[], bytes: number, firstFrame: number): void {
+    const head = Buffer.allocUnsafe(encodedSize(DATA_HEADER_SIZE, false));
+    const payloadStart = writeFrameHead(head, 0, this.dataHeader(), DATA_HEADER_SIZE + bytes);
+    writeDataHeader(head, payloadStart, this.epoch, firstFrame);
+    this.credit -= bytes;
+    this.sink.writeChunks(head, chunks);
+  }
+
+  private dataHeader() {
+    return { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
   }
 
   protected finish(totalFrames: number, reason?: string): void {

@@ -1,15 +1,6 @@
-import {
-  DATA_HEADER_SIZE,
-  PlayerFunc,
-  FrameType,
-  encodedSize,
-  sealChecksum,
-  writeDataHeader,
-  writeFrameHead,
-  type PlayReply,
-} from '../../src-shared/protocol/index.js';
+import { DATA_HEADER_SIZE, encodedSize, type PlayReply } from '../../src-shared/protocol/index.js';
 import type { PcmSource } from '../../src-codecs/pcm-source.js';
-import { FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
+import { DATA_PAYLOAD_OFFSET, FrameBuffers, PacedStream, type StreamSink } from './paced-stream.js';
 
 export type { PlayerStream, StreamSink } from './paced-stream.js';
 
@@ -23,10 +14,10 @@ export class StreamSession extends PacedStream {
     private readonly source: PcmSource,
     sink: StreamSink,
     window: number,
-    private readonly checksum: boolean,
+    checksum: boolean,
     private readonly framesPerData: number,
   ) {
-    super(did, trackId, source.format, sink, window, source.format.channels * 2);
+    super(did, trackId, source.format, sink, window, source.format.channels * 2, checksum);
     this.buffers = FrameBuffers.of(encodedSize(DATA_HEADER_SIZE + framesPerData * this.format.bytesPerFrame, checksum));
   }
 
@@ -57,18 +48,9 @@ export class StreamSession extends PacedStream {
       this.finish(this.nextFrame, `the file ended after ${this.nextFrame} of the ${totalFrames} sample frames announced: it is truncated or damaged`);
       return false;
     }
-    const payloadLength = DATA_HEADER_SIZE + bytes;
-    const head = Buffer.allocUnsafe(encodedSize(DATA_HEADER_SIZE, false));
-    const payloadStart = writeFrameHead(head, 0, this.dataHeader(), payloadLength);
-    writeDataHeader(head, payloadStart, this.epoch, this.nextFrame);
-    this.credit -= bytes;
+    this.sendDataViews(chunks, bytes, this.nextFrame);
     this.nextFrame += got;
-    this.sink.writeChunks(head, chunks);
     return true;
-  }
-
-  private dataHeader() {
-    return { type: FrameType.PLAYER, func: PlayerFunc.DATA, ack: false, encrypted: false, checksum: this.checksum, uid: this.sink.uid, did: this.did };
   }
 
   protected release(): Promise<void> {
@@ -120,10 +102,9 @@ export class StreamSession extends PacedStream {
       if (frames === 0) return;
       // Decode straight into the frame's buffer, behind room for the ATP header and the DATA header.
       const buffer = this.buffers.take(encodedSize(DATA_HEADER_SIZE + frames * bytesPerFrame, this.checksum));
-      const pcmOffset = encodedSize(0, false) + DATA_HEADER_SIZE;
       let got: number;
       try {
-        got = await this.source.read(buffer, pcmOffset, frames);
+        got = await this.source.read(buffer, DATA_PAYLOAD_OFFSET, frames);
       } catch (err) {
         this.buffers.give(buffer, true);
         return this.fail(err as Error);
@@ -135,13 +116,9 @@ export class StreamSession extends PacedStream {
           `the file ended after ${this.nextFrame} of the ${totalFrames} sample frames announced: it is truncated or damaged`,
         );
       }
-      const payloadLength = DATA_HEADER_SIZE + got * bytesPerFrame;
-      const payloadStart = writeFrameHead(buffer, 0, this.dataHeader(), payloadLength);
-      writeDataHeader(buffer, payloadStart, this.epoch, this.nextFrame);
-      if (this.checksum) sealChecksum(buffer, payloadStart, payloadStart + payloadLength);
-      this.credit -= got * bytesPerFrame;
+      const frame = this.frameData(buffer, got * bytesPerFrame, this.nextFrame);
       this.nextFrame += got;
-      this.buffers.give(buffer, this.sink.write(buffer.subarray(0, encodedSize(payloadLength, this.checksum))));
+      this.buffers.give(buffer, this.sink.write(frame));
     }
   }
 }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
-import { createElectronStandIn, loadBuiltMain, startApp } from '../tests/electron-stand-in/index.js';
+import { createElectronStandIn, loadBuiltMain, quitApp, startApp } from '../tests/electron-stand-in/index.js';
 import { ChromiumPageHost } from '../tests/electron-stand-in/page-host.js';
 
 export interface DesktopBenchOptions {
@@ -111,12 +111,7 @@ async function launchBenchApp(): Promise<BenchApp> {
       if (now !== want) throw new Error(`the page stayed ${now} with its window ${hidden ? 'minimised' : 'restored'}`);
     },
     close: async () => {
-      if (!electron.app.quitted) {
-        const quit = new Promise((resolve) => electron.app.once('quit', resolve));
-        electron.app.quit();
-        await quit;
-      }
-      for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
+      await quitApp(electron);
       // Chromium quits as asked (its helpers with it), so nothing writes to the profile as it is removed.
       const exited = new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
       await browserSession.send('Browser.close').catch(() => {});

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
-import { createElectronStandIn, loadBuiltMain, startApp, type ElectronStandIn } from '../electron-stand-in/index.js';
+import { createElectronStandIn, loadBuiltMain, quitApp, startApp, type ElectronStandIn } from '../electron-stand-in/index.js';
 import { ChromiumPageHost } from '../electron-stand-in/page-host.js';
 import { REPO, serverBuilt } from '../unit/desktop/atp-server-process.js';
 import { launchChromium } from './journey-page.js';
@@ -44,12 +44,7 @@ export async function launchDesktopApp(viewport = { width: 1200, height: 720 }, 
   return {
     electron, browser, page,
     close: async () => {
-      if (!electron.app.quitted) {
-        const quit = new Promise((resolve) => electron.app.once('quit', resolve));
-        electron.app.quit();
-        await quit;
-      }
-      for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
+      await quitApp(electron);
       await browser.close();
     },
   };

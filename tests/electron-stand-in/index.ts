@@ -118,3 +118,14 @@ export async function startApp(electron: ElectronStandIn): Promise<void> {
   electron.app.emitReady();
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
+
+/** Quits the app as a user would (its `quit` handlers run), then destroys the windows Electron closes as it goes. */
+export async function quitApp(electron: ElectronStandIn): Promise<void> {
+  if (!electron.app.quitted) {
+    const quit = new Promise((resolve) => electron.app.once('quit', resolve));
+    electron.app.quit();
+    await quit;
+  }
+  // Electron closes the windows as the app goes; their pages' ports go with them.
+  for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
+}

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { AtpDesktopApi, DesktopEvent } from '../../src-shared/ipc/contract.js';
-import { BUILT_MAIN, BUILT_PRELOAD, createElectronStandIn, loadBuiltMain, startApp, type ElectronStandIn, type LoadOptions } from '../electron-stand-in/index.js';
+import { BUILT_MAIN, BUILT_PRELOAD, createElectronStandIn, loadBuiltMain, quitApp, startApp, type ElectronStandIn, type LoadOptions } from '../electron-stand-in/index.js';
 import type { PreloadWorldPage } from '../electron-stand-in/preload-world.js';
 import type { StorageBackend } from '../electron-stand-in/system.js';
 
@@ -36,15 +36,7 @@ export async function launchShell(options: LoadOptions & { backend?: StorageBack
   api.onEvent((e) => events.push(e));
   return {
     electron, page, api, events,
-    quit: async () => {
-      if (!electron.app.quitted) {
-        const quit = new Promise((resolve) => electron.app.once('quit', resolve));
-        electron.app.quit();
-        await quit;
-      }
-      // Electron closes the windows as the app goes; their pages' ports go with them.
-      for (const win of electron.BrowserWindow.getAllWindows()) win.destroy();
-    },
+    quit: () => quitApp(electron),
   };
 }
 

@@ -23,6 +23,7 @@ import { readPassword } from './password-prompt.js';
 import { fingerprintOfPem } from './tls/fingerprint.js';
 import { selfSignedPaths } from './tls/self-signed.js';
 import { readFile } from 'node:fs/promises';
+import { isDecodeThread } from './decode/decode-thread.js';
 
 const USAGE = `atp-server: streams a music folder over ATP
 
@@ -57,7 +58,11 @@ options:
   --idle-timeout SEC    close connections silent this long (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})
   --watch               rescan a few seconds after the music folder changes
   --rescan-interval SEC rescan this often (default 600; 0: never). SIGHUP rescans at once.
-  --workers N|auto      processes serving connections (default auto: one per core; 1 serves in this process)
+  --workers N|auto      processes serving connections (default 1: this process; auto: one per core)
+  --decode-threads N|auto
+                        threads decoding MP3, FLAC, Vorbis and Opus for pcm and opus streams, in each process
+                        serving connections (default auto: the cores shared out among the workers; 0: none, the
+                        serving thread decodes)
   --tls-cert FILE       PEM certificate (and chain) that ENCRYPT offers, with --tls-key FILE, e.g. Let's Encrypt's
                         fullchain.pem and privkey.pem (default: STATE_DIR/tls/cert.pem and key.pem, a self-signed
                         ECDSA P-256 certificate made on first start). SIGHUP reloads renewed files.
@@ -110,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
       'password-stdin': { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
       'rescan-interval': { type: 'string' },
-      workers: { type: 'string', default: 'auto' },
+      workers: { type: 'string', default: '1' },
+      'decode-threads': { type: 'string', default: 'auto' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'allow-plaintext': { type: 'boolean', default: false },
@@ -185,6 +191,9 @@ async function main(argv: string[]): Promise<number> {
   if (cluster.isPrimary) await makeAuth();
   const workers = values.workers === 'auto' ? availableParallelism() : positiveInt(values.workers, '--workers', 1);
   if (workers < 1) throw new UsageError('--workers takes a whole number of at least 1, or auto');
+  const decodeThreads = values['decode-threads'] === 'auto'
+    ? Math.max(1, Math.ceil(availableParallelism() / workers))
+    : positiveInt(values['decode-threads'], '--decode-threads', 0);
 
   try {
     // Everything that can be wrong with the command line or the machine is found before the first scan, which can
@@ -195,6 +204,8 @@ async function main(argv: string[]): Promise<number> {
       watch: values.watch,
       rescanIntervalMs: positiveInt(values['rescan-interval'], '--rescan-interval', 600) * 1000,
       workers,
+      decodeThreads,
+      entry: new URL(import.meta.url),
       tls,
       allowPlaintext: values['allow-plaintext'],
       userData: storage?.userData ?? new UserDataClient(),
@@ -286,17 +297,22 @@ async function runUserCommand(accounts: AccountStore, verb: string, name: string
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (err: Error) => {
-    process.stderr.write(`atp-server: ${err.message}\n`);
-    if (err instanceof StartupError) process.exit(err.exitCode);
-    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write('run "atp-server --help" for the options\n');
-      process.exit(2);
-    }
-    process.exit(1);
-  },
-);
+// A decoding thread loads this same file (the server is one file): decode-thread.ts answers there, and no server starts.
+if (!isDecodeThread()) runMain();
+
+function runMain(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: Error) => {
+      process.stderr.write(`atp-server: ${err.message}\n`);
+      if (err instanceof StartupError) process.exit(err.exitCode);
+      if (err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+        process.stderr.write('run "atp-server --help" for the options\n');
+        process.exit(2);
+      }
+      process.exit(1);
+    },
+  );
+}

@@ -9,6 +9,7 @@ import { Connection } from './connection.js';
 import { localQuota, type ConnectionQuota } from './connection-quota.js';
 import { RequestHandlers } from './request-handlers.js';
 import type { UserData } from '../storage/user-data.js';
+import { decodeInProcess, type PcmOpener } from '../decode/decode-pool.js';
 
 export interface AtpServerOptions {
   library: Library;
@@ -25,6 +26,8 @@ export interface AtpServerOptions {
   allowPlaintext?: boolean;
   /** What users keep (USERDATA, play time); a cluster worker's asks the primary. */
   userData?: UserData | null;
+  /** Where `pcm` and Opus streams decode (decode-pool.ts); absent: in this thread. */
+  pcm?: PcmOpener;
 }
 
 /** The TCP listener: admits connections up to the limit and hands out user ids. One event loop serves all. */
@@ -44,6 +47,7 @@ export class AtpServer {
       auth: options.auth,
       userData: options.userData ?? null,
       allocateUid: () => this.allocateUid(),
+      pcm: options.pcm ?? decodeInProcess,
     });
     this.server = createServer({ noDelay: true }, (socket) => void this.admit(socket));
     this.quota = options.quota ?? localQuota(options.limits.maxConnections);

@@ -20,7 +20,7 @@ import {
 } from '../../src-shared/protocol/index.js';
 import { realpath } from 'node:fs/promises';
 import { openCodedSource } from '../../src-codecs/original/coded-source.js';
-import { openPcmSource } from '../../src-codecs/registry.js';
+import type { PcmOpener } from '../decode/decode-pool.js';
 import { DecodeError } from '../../src-codecs/pcm-source.js';
 import type { Library } from '../library/library.js';
 import { isInside } from '../library/walk.js';
@@ -45,6 +45,8 @@ export interface HandlerContext {
   /** Favourites, playlists, history, listening: null where the server keeps none. */
   userData?: UserData | null;
   allocateUid(): number | null;
+  /** Where a `pcm` or Opus stream's decoder runs: a decoding thread, or this thread. */
+  pcm: PcmOpener;
 }
 
 type Handler = (conn: Connection, f: Frame) => Promise<void> | void;
@@ -204,7 +206,7 @@ export class RequestHandlers {
       conn.send(build.setupAck(conn.uid, did, { track: track.id, format: session.format, checksum, encoding: 'original', codec: session.codec }));
       return;
     }
-    const source = await opening(() => openPcmSource(real));
+    const source = await opening(() => this.ctx.pcm.open(real));
     // `opus` for one or two channels; a track with more is set up as PCM, as the reply (without encoding) says.
     if (req.encoding === 'opus' && OpusStreamSession.carries(source.format.channels)) {
       const bitrate = req.bitrate ?? OPUS_BITRATE_DEFAULT;

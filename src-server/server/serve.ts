@@ -1,8 +1,9 @@
 /**
- * Serving, in one process or as a cluster. With more than one worker (the default on a machine with more than one
- * core), the primary keeps the library and the listening port; each cluster worker holds connections and streams
- * on the port the primary shares, asking the primary for library data (library-relay.ts). Connections are spread
- * across workers by the cluster's round robin. A worker that dies is replaced; SIGTERM and SIGINT stop all cleanly.
+ * Serving, in one process (the default) or as a cluster. One event loop keeps every connection and stream, and the
+ * decoding that `pcm` streams of compressed files need runs in decoding threads, one per core (decode-pool.ts).
+ * With more than one worker, the primary keeps the library and the listening port; each cluster worker holds
+ * connections and streams on the port the primary shares, asking the primary for library data (library-relay.ts),
+ * and has its share of the decoding threads. Connections are spread across workers by the cluster's round robin. A worker that dies is replaced; SIGTERM and SIGINT stop all cleanly.
  * Every process that holds connections loads the TLS certificate itself, and reloads it on SIGHUP (the primary
  * tells its workers), so handshakes from then on use the renewed files and no connection is dropped.
  */
@@ -11,6 +12,7 @@ import { createServer } from 'node:net';
 import type { Library } from '../library/library.js';
 import { openLibrary } from '../library/music-library.js';
 import { withFields, type Logger } from '../log.js';
+import { DecodePool, decodeInProcess, type PcmOpener } from '../decode/decode-pool.js';
 import { AtpServer } from './atp-server.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerLimitsConfig } from './config.js';
@@ -36,6 +38,10 @@ export interface ServeOptions {
   watch: boolean;
   rescanIntervalMs: number;
   workers: number;
+  /** Decoding threads in each process that serves connections; 0 decodes in the serving thread. */
+  decodeThreads: number;
+  /** The file a decoding thread loads: the server's own entry, which holds decode-thread.ts. */
+  entry: URL;
   /** The certificate files; `selfSigned`: made in the state directory on first start when missing. */
   tls: { paths: CertificatePaths; selfSigned: boolean };
   allowPlaintext: boolean;
@@ -112,14 +118,23 @@ interface Started {
   reloadTls(): void;
 }
 
+function decoding(o: ServeOptions, log: Logger): PcmOpener {
+  return o.decodeThreads > 0 ? new DecodePool(o.entry, o.decodeThreads, log) : decodeInProcess;
+}
+
 async function startInProcess(o: ServeOptions, library: Library, tls: ServerCredentials): Promise<Started> {
   const auth = await o.makeAuth();
-  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log, tls, allowPlaintext: o.allowPlaintext, userData: o.userData });
+  const pcm = decoding(o, o.log);
+  const server = new AtpServer({ library, auth, limits: o.limits, log: o.log, tls, allowPlaintext: o.allowPlaintext, userData: o.userData, pcm });
   const addr = await server.listen(o.host, o.port).catch((err: NodeJS.ErrnoException) => {
     throw listenFailure(err, o.host, o.port);
   });
-  o.log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe(), workers: 1 });
-  return { port: addr.port, stop: () => server.close(), reloadTls: () => void reloadCredentials(tls, o.log) };
+  o.log.info('listening', { host: addr.host, port: addr.port, auth: auth.describe(), workers: 1, decodeThreads: o.decodeThreads });
+  const stop = async () => {
+    await server.close();
+    await pcm.close();
+  };
+  return { port: addr.port, stop, reloadTls: () => void reloadCredentials(tls, o.log) };
 }
 
 /**
@@ -171,7 +186,7 @@ async function startWorkers(o: ServeOptions, root: string, library: Library): Pr
     w.once('listening', () => resolve());
     w.once('exit', (code) => reject(new StartupError(`worker ${i} stopped before it listened (exit code ${code})`)));
   })));
-  o.log.info('listening', { host: o.host, port, workers: o.workers });
+  o.log.info('listening', { host: o.host, port, workers: o.workers, decodeThreads: o.decodeThreads });
   const stop = async () => {
     stopping = true;
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
@@ -216,6 +231,7 @@ async function serveAsWorker(o: ServeOptions): Promise<void> {
   });
   credentials = await loadCredentials(o);
   const created = new AtpServer({
+    pcm: decoding(o, log),
     library: new LibraryClient(process.env[WORKER_ENV.root]!),
     auth: await o.makeAuth(),
     tls: credentials,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { keepHeapSmall } from '../../../src-server/server/heap-settings.js';
 import { workerExecArgv } from '../../../src-server/server/serve.js';
 
 test('cluster workers get a small young generation and an old generation collected at a fifth of growth, unless node was told otherwise', () => {
@@ -15,7 +16,7 @@ test('every process of the server keeps its young generation at its first size t
     const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
     console.log(space.space_size);`;
   const newSpace = (keep: boolean) => {
-    const script = `import v8 from 'node:v8'; import './src-server/server/young-generation.ts';
+    const script = `import v8 from 'node:v8'; import './src-server/server/heap-settings.ts';
       ${keep ? '' : "v8.setFlagsFromString('--semi-space-growth-factor=2');"} ${burst}`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -25,4 +26,16 @@ test('every process of the server keeps its young generation at its first size t
   const kept = newSpace(true);
   assert.ok(kept <= 4 * 1024 * 1024, `new space ${kept} bytes after the burst`);
   assert.ok(grown > kept, `V8 alone grows it (${grown} bytes), or this test shows nothing`);
+});
+
+test('every process collects its old generation at a fifth of growth and keeps its young generation, unless node was told otherwise', () => {
+  const setBy = (execArgv: string[]) => {
+    const set: string[] = [];
+    keepHeapSmall(execArgv, (flags) => void set.push(flags));
+    return set;
+  };
+  assert.deepEqual(setBy([]), ['--semi-space-growth-factor=1', '--heap-growing-percent=20']);
+  assert.deepEqual(setBy(['--max-semi-space-size=8']), ['--heap-growing-percent=20']);
+  assert.deepEqual(setBy(['--heap-growing-percent=50']), ['--semi-space-growth-factor=1']);
+  assert.deepEqual(setBy(['--optimize-for-size', '--semi-space-growth-factor=2']), []);
 });

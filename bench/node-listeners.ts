@@ -152,7 +152,7 @@ try {
     const db = await makeDatabase(values.database, n, stateDir);
     try {
       // Each a fresh server on the same database: without accounts first (nothing written), then with them.
-      const start = () => startServer({ library: libs.wavDir, stateDir, keepState: true, args: ['--database', db.url, '--max-connections', String(n + 64), '--log-level', 'warn'] });
+      const start = () => startServer({ library: libs.wavDir, stateDir, keepState: true, args: ['--database', db.url, '--max-connections', String(n + 64), '--log-level', 'warn', '--workers', 'auto'] });
       const plain = await withServer(start, (server, target, probe) => measureRun({ label: 'atp pcm, no account', listeners: n, seconds, pid: server.proc.pid!, target, probe }));
       const accounts = await withServer(start, (server, target) => measureWithAccounts('atp pcm, an account each', n, seconds, server.proc.pid!, target, pgPid));
       runs.push(plain, accounts.run);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // First: it sizes the heap before the other modules allocate.
-import './server/young-generation.js';
+import './server/heap-settings.js';
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, homedir } from 'node:os';
@@ -60,9 +60,9 @@ options:
   --rescan-interval SEC rescan this often (default 600; 0: never). SIGHUP rescans at once.
   --workers N|auto      processes serving connections (default 1: this process; auto: one per core)
   --decode-threads N|auto
-                        threads decoding MP3, FLAC, Vorbis and Opus for pcm and opus streams, in each process
-                        serving connections (default auto: the cores shared out among the workers; 0: none, the
-                        serving thread decodes)
+                        threads decoding compressed files (MP3, FLAC, Vorbis, Opus, ffmpeg's) for pcm and opus
+                        streams, in each process serving connections (default auto: the cores shared out among the
+                        workers; 0: none, the serving thread decodes)
   --tls-cert FILE       PEM certificate (and chain) that ENCRYPT offers, with --tls-key FILE, e.g. Let's Encrypt's
                         fullchain.pem and privkey.pem (default: STATE_DIR/tls/cert.pem and key.pem, a self-signed
                         ECDSA P-256 certificate made on first start). SIGHUP reloads renewed files.

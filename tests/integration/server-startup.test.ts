@@ -104,6 +104,19 @@ describe('server start-up', () => {
   for (const port of ['70000', 'abc', '1.5', '=-1']) {
     refuses(`--port ${port}`, () => ['--library', DEMO_LIBRARY, port.startsWith('=') ? `--port${port}` : '--port', ...(port.startsWith('=') ? [] : [port])], () => `--port must be a whole number from 0 to 65535, not "${port.replace(/^=/, '')}"`);
   }
+  const badCounts = [
+    ['--decode-threads', 'many', '--decode-threads takes a whole number, not "many"'],
+    ['--decode-threads', '-1', '--decode-threads takes a whole number, not "-1"'],
+    ['--workers', '0', '--workers takes a whole number of at least 1, or auto'],
+  ];
+  for (const [flag, value, sentence] of badCounts) {
+    test(`${flag} ${value}: the reason and where to look, exit code 2, before any scan`, async () => {
+      const r = await runServer(['--library', DEMO_LIBRARY, `${flag}=${value}`], state());
+      assert.equal(r.code, 2);
+      assert.deepEqual(r.people, [`atp-server: ${sentence}`, 'run "atp-server --help" for the options']);
+      assert.ok(!r.events.some((e) => e.startsWith('library-')), `no scan before the refusal: ${r.events.join(', ')}`);
+    });
+  }
   refuses(
     'a port already in use, with a big library: before any scan',
     () => ['--library', big, '--port', String(busyPort)],

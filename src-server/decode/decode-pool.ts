@@ -2,9 +2,9 @@
  * Decoding on every core. A `pcm` or `opus` stream of a compressed file (MP3, FLAC, Vorbis, Opus, or one ffmpeg
  * decodes) is decoded in one of a few threads, while the process's one event loop keeps every connection: moving
  * bytes costs the loop little, and a decoder costs a core. A WAV needs no decoding worth a thread (a 16-bit one's
- * stream sends views of the shared file blocks) and opens here. Threads
- * start when the first stream needs one; each new stream goes to the thread that holds the fewest. A thread that
- * stops fails the streams it held, with an error their clients see, and the next stream starts a new one.
+ * stream sends views of the shared file blocks) and opens here. Threads start when the first stream needs one; each
+ * new stream goes to the thread that holds the fewest. A thread that stops fails the streams it held, with an error
+ * their clients see, and the next stream starts a new one.
  */
 import { Worker } from 'node:worker_threads';
 import { decoderFor, openPcmSource, readHead } from '../../src-codecs/registry.js';

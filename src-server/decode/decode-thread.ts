@@ -17,6 +17,12 @@ function failureOf(err: unknown): DecodeFailure {
   return { code: null, message: (err as Error)?.message ?? String(err), final: false };
 }
 
+/** A successful call's fields, and the buffers that move with them instead of being copied. */
+interface Reply {
+  answer: Partial<DecodeAnswer>;
+  move?: ArrayBuffer[];
+}
+
 class DecodeThread {
   private readonly sources = new Map<number, { source: PcmSource; queue: Promise<void> }>();
   private nextSource = 1;
@@ -40,7 +46,7 @@ class DecodeThread {
         case 'seek':
           return this.answer(req.call, async () => {
             await held.source.seek(req.frame);
-            return {};
+            return { answer: {} };
           });
         case 'read':
           return this.answer(req.call, () => this.read(held.source, req.maxFrames));
@@ -48,32 +54,31 @@ class DecodeThread {
           this.sources.delete(req.source);
           return this.answer(req.call, async () => {
             await held.source.close();
-            return {};
+            return { answer: {} };
           });
       }
     };
     held.queue = held.queue.then(run);
   }
 
-  private async open(path: string): Promise<Partial<DecodeAnswer>> {
+  private async open(path: string): Promise<Reply> {
     const source = await openPcmSource(path);
     const id = this.nextSource++;
     this.sources.set(id, { source, queue: Promise.resolve() });
-    return { source: id, format: source.format };
+    return { answer: { source: id, format: source.format } };
   }
 
   /** The PCM goes to the serving thread as a moved buffer: no copy on the way. */
-  private async read(source: PcmSource, maxFrames: number): Promise<{ result: Partial<DecodeAnswer>; move: ArrayBuffer[] }> {
+  private async read(source: PcmSource, maxFrames: number): Promise<Reply> {
     const pcm = new Uint8Array(maxFrames * source.format.channels * 2);
     const frames = await source.read(pcm, 0, maxFrames);
-    return { result: { pcm, frames }, move: [pcm.buffer] };
+    return { answer: { pcm, frames }, move: [pcm.buffer] };
   }
 
-  private async answer(call: number, work: () => Promise<Partial<DecodeAnswer> | { result: Partial<DecodeAnswer>; move: ArrayBuffer[] }>): Promise<void> {
+  private async answer(call: number, work: () => Promise<Reply>): Promise<void> {
     try {
-      const done = await work();
-      if ('move' in done) this.port.postMessage({ ...done.result, call, ok: true }, done.move);
-      else this.port.postMessage({ ...done, call, ok: true });
+      const { answer, move = [] } = await work();
+      this.port.postMessage({ ...answer, call, ok: true }, move);
     } catch (err) {
       this.port.postMessage({ call, ok: false, failure: failureOf(err) });
     }

@@ -1,11 +1,12 @@
 /**
  * Serving, in one process (the default) or as a cluster. One event loop keeps every connection and stream, and the
- * decoding that `pcm` streams of compressed files need runs in decoding threads, one per core (decode-pool.ts).
- * With more than one worker, the primary keeps the library and the listening port; each cluster worker holds
- * connections and streams on the port the primary shares, asking the primary for library data (library-relay.ts),
- * and has its share of the decoding threads. Connections are spread across workers by the cluster's round robin. A worker that dies is replaced; SIGTERM and SIGINT stop all cleanly.
- * Every process that holds connections loads the TLS certificate itself, and reloads it on SIGHUP (the primary
- * tells its workers), so handshakes from then on use the renewed files and no connection is dropped.
+ * decoding that `pcm` streams of compressed files need runs in decoding threads, one per core (decode-pool.ts). With
+ * more than one worker, the primary keeps the library and the listening port; each cluster worker holds connections
+ * and streams on the port the primary shares, asking the primary for library data (library-relay.ts), and has its
+ * share of the decoding threads. Connections are spread across workers by the cluster's round robin. A worker that
+ * dies is replaced; SIGTERM and SIGINT stop all cleanly. Every process that holds connections loads the TLS
+ * certificate itself, and reloads it on SIGHUP (the primary tells its workers), so handshakes from then on use the
+ * renewed files and no connection is dropped.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';

@@ -14,9 +14,15 @@ const CRASHING = new URL('../../helpers/crashing-decode-thread.mjs', import.meta
 const FLAC = join(FIXTURE_LIBRARY, 'flac16-stereo-44k.flac');
 const MP3 = join(FIXTURE_LIBRARY, 'mp3-cbr128-stereo-44k.mp3');
 
-function collectingLog() {
+/** Runs `body` with a pool of `size` threads loading `entry`, and the lines it logged; the pool is closed after. */
+async function withPool(entry: URL, size: number, body: (pool: DecodePool, lines: Record<string, unknown>[]) => Promise<void>): Promise<void> {
   const lines: Record<string, unknown>[] = [];
-  return { lines, log: createLogger('debug', (l) => void lines.push(JSON.parse(l) as Record<string, unknown>)) };
+  const pool = new DecodePool(entry, size, createLogger('debug', (l) => void lines.push(JSON.parse(l) as Record<string, unknown>)));
+  try {
+    await body(pool, lines);
+  } finally {
+    await pool.close();
+  }
 }
 
 async function firstFrames(path: string, frame: number, count: number, open: (p: string) => Promise<Awaited<ReturnType<typeof openPcmSource>>>) {
@@ -32,9 +38,8 @@ async function firstFrames(path: string, frame: number, count: number, open: (p:
 }
 
 describe('DecodePool', () => {
-  test('a source in a thread seeks and reads what the decoder gives here, at the offset asked', async () => {
-    const pool = new DecodePool(THREAD, 2, collectingLog().log);
-    try {
+  test('a source in a thread seeks and reads what the decoder gives here, at the offset asked', () =>
+    withPool(THREAD, 2, async (pool) => {
       for (const path of [FLAC, MP3]) {
         const there = await firstFrames(path, 1000, 3000, (p) => pool.open(p));
         const here = await firstFrames(path, 1000, 3000, openPcmSource);
@@ -42,37 +47,23 @@ describe('DecodePool', () => {
         assert.equal(there.got, here.got);
         assert.deepEqual(there.pcm, here.pcm);
       }
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  test('open sources go to the thread with the fewest, up to the pool size', async () => {
-    const { lines, log } = collectingLog();
-    const pool = new DecodePool(THREAD, 2, log);
-    try {
+  test('open sources go to the thread with the fewest, up to the pool size', () =>
+    withPool(THREAD, 2, async (pool, lines) => {
       const sources = await Promise.all([FLAC, MP3, FLAC].map((p) => pool.open(p)));
       assert.equal(pool.threadCount, 2);
       assert.equal(lines.filter((l) => l.event === 'decode-thread-started').length, 2);
       await Promise.all(sources.map((s) => s.close()));
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  test('a file no decoder reads is refused as it is in one thread', async () => {
-    const pool = new DecodePool(THREAD, 1, collectingLog().log);
-    try {
+  test('a file no decoder reads is refused as it is in one thread', () =>
+    withPool(THREAD, 1, async (pool) => {
       await assert.rejects(pool.open(join(FIXTURE_LIBRARY, 'art', 'missing.flac')), /ENOENT|no such file/);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 
-  test('a thread that stops fails its pending read with a decode error; the next open starts another thread', async () => {
-    const { lines, log } = collectingLog();
-    const pool = new DecodePool(CRASHING, 1, log);
-    try {
+  test('a thread that stops fails its pending read with a decode error; the next open starts another thread', () =>
+    withPool(CRASHING, 1, async (pool, lines) => {
       const source = await pool.open(FLAC);
       await assert.rejects(source.read(new Uint8Array(4096), 0, 1024), (err: Error) => {
         assert.ok(err instanceof DecodeError);
@@ -87,8 +78,5 @@ describe('DecodePool', () => {
       const next = await pool.open(FLAC);
       assert.equal(next.format.sampleRate, 44100, 'a new thread opened the next source');
       assert.equal(pool.threadCount, 1);
-    } finally {
-      await pool.close();
-    }
-  });
+    }));
 });
